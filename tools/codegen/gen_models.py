@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""Generate the wire models of prove-core from the API reference.
+
+Input:  shared/prove-api/operations.yaml (path given as the first argument,
+        default ../shared/prove-api/operations.yaml relative to the repo root).
+Output: core/src/models/generated.rs   Rust structs with exact wire names
+        core/src/ops.rs                operation metadata (method, path, retry class)
+        tests/schema/api.json          compact schema used by tests to check
+                                       that every response is schema-valid
+
+Run from the repository root:  python3 tools/codegen/gen_models.py [operations.yaml]
+The outputs are committed; CI checks they are up to date when the reference is present.
+"""
+import json
+import os
+import re
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "prove-api", "operations.yaml")
+
+doc = yaml.safe_load(open(SRC))
+TYPES = doc["types"]
+OPS = doc["operations"]
+
+# Type names on our side: drop the V3 prefix, make a few names read better.
+RENAMES = {
+    "V3ChallengeIndividualRequest": "ChallengeIndividual",
+    "V3ChallengeAddressEntryRequest": "ChallengeAddress",
+    "V3CompleteIndividualRequest": "CompleteIndividual",
+    "V3CompleteAddressEntryRequest": "CompleteAddress",
+    "V3IdentityDeactivateRequest": "DeactivateIdentityRequest",
+    "V3DomainIDResponse": "DomainIdResponse",
+    "IDVDataInternal": "IdvDataInternal",
+    "KYCInternal": "KycInternal",
+    "KYCFieldTypeResponseInternal": "KycFieldTypeResponseInternal",
+    "ErrorBody": "ErrorBody",
+    "Legacy_EnrollIdentityItem": "EnrollIdentityItem",
+}
+
+# Field types we deliberately set differently from the reference.
+# Batch enroll: the reference types items[] with the cross-domain IdentityItem (a schema-name
+# collision, see coverage.md); Prove's server and curl examples use the enrollment shape.
+FIELD_OVERRIDES = {
+    ("V3BatchEnrollIdentitiesRequest", "items"): "Vec<EnrollIdentityItem>",
+}
+
+
+def rust_type_name(name):
+    if name in RENAMES:
+        return RENAMES[name]
+    n = name
+    if n.startswith("Legacy_V3"):
+        n = "Legacy" + n[len("Legacy_V3"):]
+    elif n.startswith("Legacy_"):
+        n = "Legacy" + n[len("Legacy_"):]
+    elif n.startswith("V3"):
+        n = n[2:]
+    return n
+
+
+# Free-form objects (declared with no properties) are kept whole as JSON objects.
+FREE_FORM = {n for n, t in TYPES.items() if t.get("kind") == "object" and t.get("free_form")}
+
+# String fields with a documented value set that we type as enums (unknown values kept).
+ENUM_FIELDS = {
+    "flowType": "FlowType",
+    "possessionType": "PossessionType",
+    "possessionResult": "ResultStatus",
+    "verifyResult": "ResultStatus",
+    "verificationType": "VerificationType",
+}
+
+# Personal data and secrets: shown as <redacted> in Debug output.
+PII = {
+    "address", "addresses", "businessAddress", "city", "dateOfBirth", "dob", "email", "emailAddress",
+    "emailAddresses", "emails", "extendedAddress", "firstName", "lastName", "last4", "mobileNumber",
+    "nationalId", "phoneNumber", "postalCode", "zipCode", "ssn", "street", "streetNumber", "taxId",
+    "ipAddress", "originatingIp", "sourceIp", "attributeValue", "individual", "name",
+    "registrationNumber", "relatedPersons", "identity", "additionalIdentities", "identities",
+}
+SECRETS = {"access_token", "refresh_token", "authToken", "client_secret"}
+
+RUST_KEYWORDS = {"type", "ref", "match", "move", "self", "static", "struct", "use", "where", "final", "box", "async", "await", "loop", "mod"}
+
+
+def snake(name):
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s)
+    s = s.lower()
+    if s in RUST_KEYWORDS:
+        s = "r#" + s
+    return s
+
+
+def field_rust_type(tname, fname, fd):
+    """Rust type of one field, without Option."""
+    if (tname, fname) in FIELD_OVERRIDES:
+        return FIELD_OVERRIDES[(tname, fname)]
+    if fname == "next" and fd.get("type") == "map":
+        return "NextSteps"
+    if fname == "success" and fd.get("type") == "string":
+        return "SuccessStatus"
+    if fd.get("type") == "string" and fname in ENUM_FIELDS:
+        return ENUM_FIELDS[fname]
+    if "ref" in fd and not fd.get("type"):
+        return ref_type(fd["ref"])
+    t = fd["type"]
+    if t == "string":
+        return "String"
+    if t == "boolean":
+        return "bool"
+    if t == "integer":
+        return "i64"
+    if t == "number":
+        return "f64"
+    if t == "array":
+        return "Vec<%s>" % item_type(fd["items"])
+    if t == "map":
+        return "BTreeMap<String, %s>" % item_type(fd["values"])
+    if t == "object":
+        return "JsonObject"
+    raise SystemExit("unknown field type %s.%s: %r" % (tname, fname, fd))
+
+
+def ref_type(ref):
+    if ref in FREE_FORM:
+        return "JsonObject"
+    return rust_type_name(ref)
+
+
+def item_type(it):
+    if "ref" in it:
+        return ref_type(it["ref"])
+    return {"string": "String", "integer": "i64", "number": "f64", "boolean": "bool"}[it["type"]]
+
+
+def doc_lines(text, indent):
+    if not text:
+        return []
+    text = text.strip().replace("\r", "")
+    out = []
+    for line in text.split("\n"):
+        line = line.rstrip()
+        out.append("%s///%s" % (indent, (" " + line) if line else ""))
+    return out
+
+
+def gen_rust():
+    out = [
+        "// Generated by tools/codegen/gen_models.py from the Prove API reference. Do not edit by hand.",
+        "#![allow(clippy::all)]",
+        "use std::collections::BTreeMap;",
+        "use std::fmt;",
+        "",
+        "use serde::{Deserialize, Serialize};",
+        "",
+        "use super::enums::*;",
+        "use super::redact::Redacted;",
+        "",
+        "/// A JSON object kept exactly as the server sent it (for example an `evaluation` category).",
+        "pub type JsonObject = serde_json::Map<String, serde_json::Value>;",
+        "",
+    ]
+    for name, t in TYPES.items():
+        if t.get("kind") != "object" or name in FREE_FORM:
+            continue
+        rname = rust_type_name(name)
+        out += doc_lines(t.get("description"), "")
+        if t.get("removed_in_latest") and name != "Legacy_EnrollIdentityItem":
+            out.append("///")
+            out.append("/// Not in the latest API reference; kept for servers and flows that still use it.")
+        out.append("#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]")
+        out.append("#[non_exhaustive]")
+        out.append("pub struct %s {" % rname)
+        fields = t["fields"]
+        dbg = []
+        for fname, fd in fields.items():
+            rty = field_rust_type(name, fname, fd)
+            req = fd.get("required", False)
+            ident = snake(fname)
+            out += doc_lines(fd.get("description"), "    ")
+            attrs = ['rename = "%s"' % fname]
+            if req:
+                if rty.startswith("Vec<") or rty.startswith("BTreeMap<") or rty in ("JsonObject", "NextSteps"):
+                    attrs.append("default")
+                ty = rty
+            else:
+                attrs.append('default, skip_serializing_if = "Option::is_none"')
+                ty = "Option<%s>" % rty
+            out.append("    #[serde(%s)]" % ", ".join(attrs))
+            out.append("    pub %s: %s," % (ident, ty))
+            # Nested structs redact their own fields; scalars and string lists are redacted here.
+            scalar = rty in ("String", "i64", "f64", "bool", "Vec<String>")
+            if (fname in PII or fname in SECRETS) and scalar:
+                dbg.append('            .field("%s", &Redacted::of(&self.%s))' % (ident.replace("r#", ""), ident))
+            else:
+                dbg.append('            .field("%s", &self.%s)' % (ident.replace("r#", ""), ident))
+        out.append("}")
+        out.append("")
+        out.append("impl fmt::Debug for %s {" % rname)
+        out.append("    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {")
+        out.append('        f.debug_struct("%s")' % rname)
+        out += dbg
+        out.append("            .finish()")
+        out.append("    }")
+        out.append("}")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def retry_class(op):
+    if op["method"] == "GET" or op["operationId"] in ("V3UnifyStatusRequest", "V3VerifyStatusRequest"):
+        return "RetryClass::Idempotent"
+    return "RetryClass::StateChanging"
+
+
+def const_name(op_id):
+    n = op_id
+    for suffix in ("Request",):
+        if n.endswith(suffix) and n != suffix:
+            n = n[: -len(suffix)]
+    if n.startswith("V3"):
+        n = n[2:]
+    return snake(n).upper()
+
+
+def gen_ops():
+    out = [
+        "// Generated by tools/codegen/gen_models.py from the Prove API reference. Do not edit by hand.",
+        "//! Metadata of every Prove server operation: method, path template and retry class.",
+        "",
+        "/// HTTP method of an operation.",
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq)]",
+        "pub enum HttpMethod {",
+        "    Get,",
+        "    Post,",
+        "    Delete,",
+        "}",
+        "",
+        "/// Whether an operation may be retried after the request could have reached the server.",
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq)]",
+        "pub enum RetryClass {",
+        "    /// Reads and status polls: retried on connect errors, timeouts, 429 and 502/503/504.",
+        "    Idempotent,",
+        "    /// Flow steps that change state: retried only when the request never reached the server, or on 429.",
+        "    StateChanging,",
+        "}",
+        "",
+        "/// One operation of the Prove server API.",
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq)]",
+        "pub struct Operation {",
+        "    /// Prove's operationId (also the official SDKs' method name).",
+        "    pub id: &'static str,",
+        "    pub method: HttpMethod,",
+        "    /// Path template; `{name}` placeholders are filled with percent-encoded values.",
+        "    pub path: &'static str,",
+        "    pub retry: RetryClass,",
+        "    /// False for operations Prove has removed from the latest reference (`/v3/verify-status`).",
+        "    pub current: bool,",
+        "}",
+        "",
+    ]
+    names = []
+    for op in OPS:
+        c = const_name(op["operationId"])
+        names.append(c)
+        m = {"GET": "HttpMethod::Get", "POST": "HttpMethod::Post", "DELETE": "HttpMethod::Delete"}[op["method"]]
+        out += doc_lines(op.get("summary"), "")
+        out.append("pub const %s: Operation = Operation {" % c)
+        out.append('    id: "%s",' % op["operationId"])
+        out.append("    method: %s," % m)
+        out.append('    path: "%s",' % op["path"])
+        out.append("    retry: %s," % retry_class(op))
+        out.append("    current: %s," % ("false" if op.get("removed_in_latest") else "true"))
+        out.append("};")
+        out.append("")
+    out.append("/// Every operation, in reference order.")
+    out.append("pub const ALL: &[Operation] = &[%s];" % ", ".join(names))
+    return "\n".join(out) + "\n"
+
+
+def compact_field(fd):
+    c = {}
+    if "ref" in fd and not fd.get("type"):
+        c["ref"] = fd["ref"]
+    else:
+        c["type"] = fd["type"]
+        if fd["type"] == "array":
+            c["items"] = fd["items"]
+        if fd["type"] == "map":
+            c["values"] = fd["values"]
+    c["required"] = bool(fd.get("required"))
+    cons = fd.get("constraints") or {}
+    if "enum_documented" in cons:
+        c["enum"] = cons["enum_documented"]
+    return c
+
+
+def gen_schema():
+    types = {}
+    for name, t in TYPES.items():
+        if t.get("kind") == "enum":
+            types[name] = {"enum": t["values"]}
+        elif name in FREE_FORM:
+            types[name] = {"free_form": True}
+        else:
+            types[name] = {"fields": {f: compact_field(fd) for f, fd in t["fields"].items()}}
+    ops = []
+    for op in OPS:
+        ops.append({
+            "id": op["operationId"],
+            "method": op["method"],
+            "path": op["path"],
+            "request": (op.get("request_body") or {}).get("type"),
+            "response": op["success"]["type"],
+            "query": [{"name": q["name"], "required": bool(q.get("required"))} for q in op.get("query_params", [])],
+            "error_statuses": [e["status"] for e in op["errors"] if isinstance(e["status"], int)],
+            "current": not op.get("removed_in_latest", False),
+        })
+    return json.dumps({"operations": ops, "types": types}, indent=1, sort_keys=True) + "\n"
+
+
+def write(rel, text):
+    path = os.path.join(ROOT, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    old = open(path).read() if os.path.exists(path) else None
+    if old != text:
+        open(path, "w").write(text)
+        print("wrote", rel)
+
+
+write("core/src/models/generated.rs", gen_rust())
+write("core/src/ops.rs", gen_ops())
+write("tests/schema/api.json", gen_schema())
