@@ -1,2 +1,9 @@
+pub mod client;
+pub mod config;
+pub mod error;
 pub mod models;
 pub mod ops;
+
+pub use client::Client;
+pub use config::{CallOptions, Environment, RetryPolicy};
+pub use error::{Error, ErrorKind, Result};

@@ -1,1 +1,3 @@
-pub fn placeholder() {}
+//! An offline emulator of Prove's sandbox.
+pub mod api;
+pub mod world;
