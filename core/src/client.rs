@@ -42,13 +42,21 @@ struct Inner {}
 pub struct Client {
     #[allow(dead_code)]
     inner: Arc<Inner>,
+    /// Per-call overrides carried by this handle (see [`Client::with_options`]).
+    opts: Arc<CallOptions>,
 }
 
 impl Client {
+    /// A handle sharing this client's token cache and connection pool whose calls use `opts`
+    /// (e.g. a shorter timeout or another retry policy). Cheap: no new connections or tokens.
+    pub fn with_options(&self, opts: CallOptions) -> Client {
+        Client { inner: Arc::clone(&self.inner), opts: Arc::new(opts) }
+    }
+
     /// Send `req` and decode a 200 answer into `R`: token handling, retries, timeouts and error
     /// mapping all happen here, once for every operation.
-    pub(crate) async fn execute<R: DeserializeOwned>(&self, req: Request<'_>, opts: &CallOptions) -> Result<R> {
-        let _ = (req, opts);
-        todo!("transport")
+    pub(crate) async fn execute<R: DeserializeOwned>(&self, req: Request<'_>) -> Result<R> {
+        let _ = (req, &self.opts);
+        Err(Error::new(ErrorKind::Transport, "transport not implemented yet"))
     }
 }
