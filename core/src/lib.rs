@@ -3,7 +3,9 @@ pub mod config;
 pub mod error;
 pub mod models;
 pub mod ops;
+pub mod webhook;
 
 pub use client::Client;
 pub use config::{CallOptions, Environment, RetryPolicy};
 pub use error::{Error, ErrorKind, Result};
+pub use webhook::{verify as verify_webhook, WebhookPayload, WebhookVerifier};
