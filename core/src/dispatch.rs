@@ -1,0 +1,365 @@
+//! A JSON entry point over every operation, for the language bindings.
+//!
+//! Bindings do not re-implement anything: they pass a stable method name (for example
+//! `"flow.start"` or `"identityManager.get"`) and the request as JSON, and get the response model
+//! back as JSON, or an [`Error`]. Validation, request building, tokens, retries and error mapping
+//! all happen in the core. [`methods`] lists every method so bindings can generate their surface.
+//!
+//! Input shapes: operations with a JSON body take the request model (wire names, e.g.
+//! `{"flowType": "mobile", "phoneNumber": "…"}`). Operations addressed by path or query take a
+//! small object of wire-named parameters, e.g. `{"proveId": "…", "clientRequestId": "…"}`; see the
+//! `*Input` types here. Operations without input accept `{}` or `null`.
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::api::{BatchGetOptions, ListIdentities, ReadOptions};
+use crate::client::Client;
+use crate::error::{Error, ErrorKind, Result};
+use crate::models::*;
+use crate::ops;
+
+/// One dispatchable method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MethodInfo {
+    /// Our stable name, e.g. `"flow.start"`.
+    pub name: &'static str,
+    /// Prove's operationId, e.g. `"V3StartRequest"`.
+    pub operation_id: &'static str,
+    /// Name of the input type: a model in [`crate::models`] or an `*Input` type of this module.
+    pub request_type: &'static str,
+    /// Name of the output type (a model in [`crate::models`], or [`IdentityList`]).
+    pub response_type: &'static str,
+}
+
+const fn m(name: &'static str, op: &ops::Operation, req: &'static str, resp: &'static str) -> MethodInfo {
+    MethodInfo { name, operation_id: op.id, request_type: req, response_type: resp }
+}
+
+static METHODS: &[MethodInfo] = &[
+    m("flow.start", &ops::START, "StartRequest", "StartResponse"),
+    m("flow.validate", &ops::VALIDATE, "ValidateRequest", "ValidateResponse"),
+    m("flow.challenge", &ops::CHALLENGE, "ChallengeRequest", "ChallengeResponse"),
+    m("flow.complete", &ops::COMPLETE, "CompleteRequest", "CompleteResponse"),
+    m("verifiedUsers.verify", &ops::VERIFY, "VerifyRequest", "VerifyResponse"),
+    m("verifiedUsers.verifyWithPossession", &ops::VERIFY, "LegacyVerifyRequest", "LegacyVerifyResponse"),
+    m("verifiedUsers.verifyStatus", &ops::VERIFY_STATUS, "VerifyStatusRequest", "VerifyStatusResponse"),
+    m("verifiedUsers.verifyBatch", &ops::VERIFY_BATCH, "VerifyBatchRequest", "VerifyBatchResponse"),
+    m("unify.unify", &ops::UNIFY, "UnifyRequest", "UnifyResponse"),
+    m("unify.status", &ops::UNIFY_STATUS, "UnifyStatusRequest", "UnifyStatusResponse"),
+    m("unify.bind", &ops::UNIFY_BIND, "UnifyBindRequest", "UnifyBindResponse"),
+    m("identityManager.enroll", &ops::ENROLL_IDENTITY, "EnrollIdentityRequest", "EnrollIdentityResponse"),
+    m(
+        "identityManager.batchEnroll",
+        &ops::BATCH_ENROLL_IDENTITIES,
+        "BatchEnrollIdentitiesRequest",
+        "BatchEnrollIdentitiesResponse",
+    ),
+    m("identityManager.batchGet", &ops::BATCH_GET_IDENTITIES, "BatchGetInput", "BatchGetIdentitiesResponse"),
+    m("identityManager.listAll", &ops::BATCH_GET_IDENTITIES, "ListInput", "IdentityList"),
+    m("identityManager.get", &ops::GET_IDENTITY, "ProveIdInput", "GetIdentityResponse"),
+    m(
+        "identityManager.lookupByPhone",
+        &ops::GET_IDENTITIES_BY_PHONE_NUMBER,
+        "MobileNumberInput",
+        "GetIdentitiesByPhoneNumberResponse",
+    ),
+    m("identityManager.activate", &ops::ACTIVATE_IDENTITY, "ProveIdInput", "ActivateIdentityResponse"),
+    m("identityManager.deactivate", &ops::DEACTIVATE_IDENTITY, "ProveIdInput", "DeactivateIdentityResponse"),
+    m("identityManager.disenroll", &ops::DISENROLL_IDENTITY, "ProveIdInput", "DisenrollIdentityResponse"),
+    m("identityManager.crossDomain", &ops::CROSS_DOMAIN_IDENTITY, "IdentityIdInput", "CrossDomainIdentityResponse"),
+    m("identityData.discover", &ops::DISCOVER, "ProveIdInput", "DiscoverResponse"),
+    m("identityData.fetch", &ops::FETCH, "FetchInput", "FetchResponse"),
+    m("domain.id", &ops::DOMAIN_ID, "EmptyInput", "DomainIdResponse"),
+    m("domain.linked", &ops::DOMAIN_LINKED, "EmptyInput", "DomainLinkedResponse"),
+    m("domain.link", &ops::DOMAIN_LINK, "DomainLinkRequest", "DomainLinkResponse"),
+    m("domain.confirmLink", &ops::DOMAIN_CONFIRM_LINK, "DomainConfirmLinkRequest", "DomainConfirmLinkResponse"),
+    m("domain.unlink", &ops::DOMAIN_UNLINK, "DomainUnlinkRequest", "DomainUnlinkResponse"),
+    m("device.revoke", &ops::DEVICE_REVOKE, "DeviceRevokeRequest", "DeviceRevokeResponse"),
+    m("auth.start", &ops::AUTH_START, "AuthStartRequest", "AuthStartResponse"),
+    m("auth.continue", &ops::AUTH_CONTINUE, "AuthContinueRequest", "AuthContinueResponse"),
+    m("auth.finish", &ops::AUTH_FINISH, "AuthFinishRequest", "AuthFinishResponse"),
+];
+
+/// Every method [`call_json`] accepts, in a stable order.
+pub fn methods() -> &'static [MethodInfo] {
+    METHODS
+}
+
+/// Input of methods addressed by `proveId` (get, disenroll, activate, deactivate, discover).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProveIdInput {
+    #[serde(rename = "proveId")]
+    pub prove_id: String,
+    #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+}
+
+/// Input of `identityManager.crossDomain`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityIdInput {
+    #[serde(rename = "identityId")]
+    pub identity_id: String,
+    #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+}
+
+/// Input of `identityManager.lookupByPhone`. `Debug` hides the number.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MobileNumberInput {
+    #[serde(rename = "mobileNumber")]
+    pub mobile_number: String,
+    #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+}
+
+impl std::fmt::Debug for MobileNumberInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MobileNumberInput")
+            .field("mobile_number", &"<redacted>")
+            .field("client_request_id", &self.client_request_id)
+            .finish()
+    }
+}
+
+/// Input of `identityData.fetch`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FetchInput {
+    #[serde(rename = "proveId")]
+    pub prove_id: String,
+    #[serde(rename = "attributeId")]
+    pub attribute_id: String,
+    #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+}
+
+/// Input of `identityManager.batchGet` (one page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchGetInput {
+    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(rename = "startKey", default, skip_serializing_if = "Option::is_none")]
+    pub start_key: Option<String>,
+    #[serde(rename = "showInactive", default, skip_serializing_if = "Option::is_none")]
+    pub show_inactive: Option<bool>,
+    #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+}
+
+/// Input of `identityManager.listAll` (every page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListInput {
+    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(rename = "showInactive", default, skip_serializing_if = "Option::is_none")]
+    pub show_inactive: Option<bool>,
+    #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+}
+
+/// Input of methods that take none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyInput {}
+
+/// Output of `identityManager.listAll`: every identity of every page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IdentityList {
+    pub results: Vec<GetBatchIdentityItem>,
+    /// Number of pages fetched.
+    pub pages: u64,
+}
+
+/// Replace every double-quoted part of a serde message (it may quote the caller's data).
+fn scrub(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut quoted = false;
+    for c in msg.chars() {
+        if c == '"' {
+            if !quoted {
+                out.push_str("\"…\"");
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Decode `input` as `T`, mapping a mismatch to a `Validation` error naming the field when serde
+/// says which one, without echoing any value.
+fn parse<T: DeserializeOwned>(input: Value, type_name: &str) -> Result<T> {
+    let input = if input.is_null() { Value::Object(Default::default()) } else { input };
+    serde_json::from_value(input).map_err(|e| {
+        let msg = e.to_string();
+        let field = ["missing field `", "unknown field `"]
+            .iter()
+            .find_map(|p| msg.split_once(p).and_then(|(_, rest)| rest.split_once('`')).map(|(f, _)| f.to_owned()))
+            .unwrap_or_else(|| "input".to_owned());
+        Error::validation(field, format!("input is not a valid {type_name}: {}", scrub(&msg)))
+    })
+}
+
+fn to_json<T: Serialize>(v: T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::new(ErrorKind::Decode, format!("encoding the response: {e}")))
+}
+
+fn read_opts(client_request_id: Option<String>) -> ReadOptions {
+    ReadOptions { client_request_id }
+}
+
+/// Call `method` with the JSON `input`, returning the response model as JSON.
+///
+/// Errors: `Validation` for an unknown method, an input that does not match the method's input
+/// type, or a value rejected by validation (the error's `field` names it); otherwise whatever the
+/// operation returns.
+pub async fn call_json(client: &Client, method: &str, input: Value) -> Result<Value> {
+    macro_rules! body {
+        ($ty:ty, |$r:ident| $call:expr) => {{
+            let $r: &$ty = &parse::<$ty>(input, stringify!($ty))?;
+            to_json($call.await?)
+        }};
+    }
+    match method {
+        "flow.start" => body!(StartRequest, |r| client.flow().start(r)),
+        "flow.validate" => body!(ValidateRequest, |r| client.flow().validate(r)),
+        "flow.challenge" => body!(ChallengeRequest, |r| client.flow().challenge(r)),
+        "flow.complete" => body!(CompleteRequest, |r| client.flow().complete(r)),
+        "verifiedUsers.verify" => body!(VerifyRequest, |r| client.verified_users().verify(r)),
+        "verifiedUsers.verifyWithPossession" => {
+            body!(LegacyVerifyRequest, |r| client.verified_users().verify_with_possession(r))
+        }
+        "verifiedUsers.verifyStatus" => body!(VerifyStatusRequest, |r| client.verified_users().verify_status(r)),
+        "verifiedUsers.verifyBatch" => body!(VerifyBatchRequest, |r| client.verified_users().verify_batch(r)),
+        "unify.unify" => body!(UnifyRequest, |r| client.unify().unify(r)),
+        "unify.status" => body!(UnifyStatusRequest, |r| client.unify().status(r)),
+        "unify.bind" => body!(UnifyBindRequest, |r| client.unify().bind(r)),
+        "identityManager.enroll" => body!(EnrollIdentityRequest, |r| client.identity_manager().enroll(r)),
+        "identityManager.batchEnroll" => {
+            body!(BatchEnrollIdentitiesRequest, |r| client.identity_manager().batch_enroll(r))
+        }
+        "identityManager.batchGet" => {
+            let i: BatchGetInput = parse(input, "BatchGetInput")?;
+            let opts = BatchGetOptions {
+                limit: i.limit,
+                start_key: i.start_key,
+                show_inactive: i.show_inactive,
+                client_request_id: i.client_request_id,
+            };
+            to_json(client.identity_manager().batch_get(&opts).await?)
+        }
+        "identityManager.listAll" => {
+            let i: ListInput = parse(input, "ListInput")?;
+            let mut pages = client.identity_manager().pages(ListIdentities {
+                limit: i.limit,
+                show_inactive: i.show_inactive,
+                client_request_id: i.client_request_id,
+            });
+            let mut results = Vec::new();
+            while let Some(p) = pages.next_page().await? {
+                results.extend(p.results);
+            }
+            to_json(IdentityList { results, pages: pages.pages_fetched() })
+        }
+        "identityManager.get" => {
+            let i: ProveIdInput = parse(input, "ProveIdInput")?;
+            to_json(client.identity_manager().get(&i.prove_id, &read_opts(i.client_request_id)).await?)
+        }
+        "identityManager.lookupByPhone" => {
+            let i: MobileNumberInput = parse(input, "MobileNumberInput")?;
+            let opts = read_opts(i.client_request_id);
+            to_json(client.identity_manager().lookup_by_phone(&i.mobile_number, &opts).await?)
+        }
+        "identityManager.activate" => {
+            let i: ProveIdInput = parse(input, "ProveIdInput")?;
+            let mut body = ActivateIdentityRequest::default();
+            body.client_request_id = i.client_request_id;
+            to_json(client.identity_manager().activate(&i.prove_id, &body).await?)
+        }
+        "identityManager.deactivate" => {
+            let i: ProveIdInput = parse(input, "ProveIdInput")?;
+            let mut body = DeactivateIdentityRequest::default();
+            body.client_request_id = i.client_request_id;
+            to_json(client.identity_manager().deactivate(&i.prove_id, &body).await?)
+        }
+        "identityManager.disenroll" => {
+            let i: ProveIdInput = parse(input, "ProveIdInput")?;
+            to_json(client.identity_manager().disenroll(&i.prove_id, &read_opts(i.client_request_id)).await?)
+        }
+        "identityManager.crossDomain" => {
+            let i: IdentityIdInput = parse(input, "IdentityIdInput")?;
+            let mut body = CrossDomainIdentityRequest::default();
+            body.client_request_id = i.client_request_id;
+            to_json(client.identity_manager().cross_domain(&i.identity_id, &body).await?)
+        }
+        "identityData.discover" => {
+            let i: ProveIdInput = parse(input, "ProveIdInput")?;
+            to_json(client.identity_data().discover(&i.prove_id, &read_opts(i.client_request_id)).await?)
+        }
+        "identityData.fetch" => {
+            let i: FetchInput = parse(input, "FetchInput")?;
+            let opts = read_opts(i.client_request_id);
+            to_json(client.identity_data().fetch(&i.prove_id, &i.attribute_id, &opts).await?)
+        }
+        "domain.id" => {
+            let _: EmptyInput = parse(input, "EmptyInput")?;
+            to_json(client.domain().id().await?)
+        }
+        "domain.linked" => {
+            let _: EmptyInput = parse(input, "EmptyInput")?;
+            to_json(client.domain().linked().await?)
+        }
+        "domain.link" => body!(DomainLinkRequest, |r| client.domain().link(r)),
+        "domain.confirmLink" => body!(DomainConfirmLinkRequest, |r| client.domain().confirm_link(r)),
+        "domain.unlink" => body!(DomainUnlinkRequest, |r| client.domain().unlink(r)),
+        "device.revoke" => body!(DeviceRevokeRequest, |r| client.device().revoke(r)),
+        "auth.start" => body!(AuthStartRequest, |r| client.auth().start(r)),
+        "auth.continue" => body!(AuthContinueRequest, |r| client.auth().continue_auth(r)),
+        "auth.finish" => body!(AuthFinishRequest, |r| client.auth().finish(r)),
+        _ => Err(Error::validation("method", "unknown method; see dispatch::methods() for the list")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_are_unique_and_cover_every_operation() {
+        let mut names: Vec<_> = METHODS.iter().map(|m| m.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), METHODS.len());
+        for op in ops::ALL {
+            if op.id == ops::TOKEN.id {
+                continue; // tokens are managed by the client itself
+            }
+            assert!(METHODS.iter().any(|m| m.operation_id == op.id), "{} has no method", op.id);
+        }
+    }
+
+    #[test]
+    fn parse_errors_name_the_field_and_hide_values() {
+        let e = parse::<StartRequest>(serde_json::json!({"phoneNumber": "2001001695"}), "StartRequest").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("flowType"));
+        let e = parse::<StartRequest>(serde_json::json!({"flowType": "mobile", "phoneNumber": 2001001695u64}), "StartRequest")
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Validation);
+        assert!(!e.message.contains("2001001695"), "{}", e.message);
+        let e = parse::<ProveIdInput>(serde_json::json!({"proveId": "x", "extra": "secret"}), "ProveIdInput").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("extra"));
+        assert!(!e.message.contains("secret"));
+    }
+
+    #[test]
+    fn scrub_removes_quoted_text() {
+        assert_eq!(scrub(r#"invalid type: string "2001001695", expected u32"#), r#"invalid type: string "…", expected u32"#);
+    }
+}
