@@ -1,8 +1,12 @@
+pub mod api;
 pub mod client;
 pub mod config;
+pub mod dispatch;
 pub mod error;
 pub mod models;
 pub mod ops;
+pub mod pagination;
+pub mod validate;
 pub mod webhook;
 
 pub use client::Client;
