@@ -98,8 +98,56 @@ impl Error {
         e
     }
 
+    /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
         self.kind
+    }
+
+    /// HTTP status, when Prove answered.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// Prove's error code, when the answer carried one.
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+
+    /// The `Retry-After` delay Prove asked for, when known.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_code(mut self, code: Option<i64>) -> Self {
+        self.code = code;
+        self
+    }
+
+    pub(crate) fn with_retry_after(mut self, d: Option<Duration>) -> Self {
+        self.retry_after = d;
+        self
+    }
+
+    /// Fills the call context (operation, correlation and request id) where not already set.
+    pub(crate) fn with_context(
+        mut self,
+        operation: &'static str,
+        correlation_id: Option<&str>,
+        request_id: Option<&str>,
+    ) -> Self {
+        self.operation.get_or_insert(operation);
+        if self.correlation_id.is_none() {
+            self.correlation_id = correlation_id.map(str::to_owned);
+        }
+        if self.request_id.is_none() {
+            self.request_id = request_id.map(str::to_owned);
+        }
+        self
     }
 }
 
@@ -155,3 +203,74 @@ impl std::error::Error for Error {}
 
 /// Result alias of the SDK.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Longest excerpt of a server message or body kept in an error.
+pub(crate) const MAX_EXCERPT_CHARS: usize = 200;
+
+/// Makes server-provided text safe to carry in an error: e-mail-like words are masked, number
+/// spans with six or more digits (phone numbers, SSNs, dates, even when written with spaces,
+/// dashes, dots, slashes or parentheses) are masked, control characters and runs of whitespace
+/// become one space, and the result is cut to [`MAX_EXCERPT_CHARS`] characters.
+pub(crate) fn sanitize_excerpt(text: &str) -> String {
+    // 1. collapse whitespace/control characters and mask e-mail-like words
+    let words: Vec<&str> = text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect();
+    let collapsed: Vec<char> = words
+        .iter()
+        .map(|w| if w.contains('@') { "<redacted>" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
+    // 2. mask number spans: digits joined by separators, starting and ending with a digit
+    let is_sep = |c: char| matches!(c, ' ' | '-' | '.' | '(' | ')' | '/' | '+');
+    let mut out = String::with_capacity(collapsed.len());
+    let mut i = 0;
+    while i < collapsed.len() {
+        if !collapsed[i].is_ascii_digit() {
+            out.push(collapsed[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut last_digit = i;
+        let mut digits = 0usize;
+        let mut j = i;
+        while j < collapsed.len() && (collapsed[j].is_ascii_digit() || is_sep(collapsed[j])) {
+            if collapsed[j].is_ascii_digit() {
+                digits += 1;
+                last_digit = j;
+            }
+            j += 1;
+        }
+        if digits >= 6 {
+            out.push_str("<redacted>");
+        } else {
+            out.extend(&collapsed[start..=last_digit]);
+        }
+        i = last_digit + 1;
+    }
+    if out.chars().count() > MAX_EXCERPT_CHARS {
+        let mut cut: String = out.chars().take(MAX_EXCERPT_CHARS).collect();
+        cut.push('…');
+        cut
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_masks_personal_data_and_truncates() {
+        let s = sanitize_excerpt("user +1 (206) 555-0100 born 1990-01-02\n mail a.b@example.com code 8003");
+        assert!(!s.contains("555"), "{s}");
+        assert!(!s.contains("1990"), "{s}");
+        assert!(!s.contains("example.com"), "{s}");
+        assert!(s.contains("code 8003"), "{s}");
+        assert!(!s.contains('\n'));
+        let long = "x".repeat(1000);
+        assert!(sanitize_excerpt(&long).chars().count() <= MAX_EXCERPT_CHARS + 1);
+    }
+}
