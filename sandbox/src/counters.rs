@@ -94,6 +94,8 @@ pub struct RecordedRequest {
     pub query: String,
     /// The route template the path resolved to, or `None` for unknown paths.
     pub route: Option<String>,
+    /// Path parameters by template name, percent-decoded (`+` stays `+`); empty for unknown paths.
+    pub path_params: BTreeMap<String, String>,
     /// The parsed JSON body; `Value::Null` when absent, too large or not JSON. For `/token`, the
     /// form fields as a JSON object with `client_secret` replaced by `"<redacted>"`.
     pub body: Value,
@@ -129,6 +131,7 @@ impl RecordedRequest {
             "path": self.path,
             "query": self.query,
             "route": self.route,
+            "pathParams": self.path_params,
             "body": self.body,
             "contentType": self.content_type,
             "atMs": self.at_ms,

@@ -242,6 +242,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         path: path.clone(),
         query: query.clone(),
         route: template.map(str::to_owned),
+        path_params: routed.as_ref().map(|m| m.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
         body: recorded_body,
         content_type: content_type.clone(),
         at_ms: now_ms,
