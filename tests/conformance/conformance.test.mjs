@@ -101,7 +101,12 @@ async function schemaDefect(promise, key, stringFields) {
   );
   const issues = err.cause?.issues;
   assert.ok(Array.isArray(issues), "SDKValidationError.cause should be a ZodError");
-  const seen = issues.map((i) => `${i.path.join(".")} ${i.code} expected=${i.expected} received=${i.received}`).sort();
+  // What was actually received is read from the raw value (zod 3 and 4 word issues differently).
+  const typeAt = (p) => {
+    const v = p.reduce((o, k) => (o == null ? undefined : o[k]), err.rawValue);
+    return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+  };
+  const seen = issues.map((i) => `${i.path.join(".")} ${i.code} expected=${i.expected} received=${typeAt(i.path)}`).sort();
   const wanted = stringFields.map((f) => `${key}.${f} invalid_type expected=object received=string`).sort();
   assert.deepEqual(seen, wanted, `unexpected decode issues:\n${err.pretty()}`);
   const raw = err.rawValue?.[key];
@@ -420,6 +425,15 @@ describe("Prove error bodies decode into the SDK's typed errors", () => {
     assert.equal(err.code, 1001);
     assert.match(err.data$.message, /phoneNumber/);
     rawJson(last, "/v3/start", 400);
+  });
+
+  test("unify without clientRequestId (optional in 0.9.6, required today) is a 400 ErrorT (code 1001)", async () => {
+    const { sdk, last } = makeSdk(sandbox);
+    const err = await rejected(sdk.v3.v3UnifyRequest({ possessionType: "mobile", phoneNumber: UNIFY_SHORT_TERM.phoneNumber }));
+    assert.ok(err instanceof errors.ErrorT, `expected ErrorT, got ${err?.name}: ${err?.message}`);
+    assert.equal(err.code, 1001);
+    assert.match(err.data$.message, /clientRequestId/);
+    rawJson(last, "/v3/unify", 400);
   });
 
   test("a phone number that is no test user is a 400 ErrorT with code 8007", async () => {

@@ -48,6 +48,14 @@ process.on("exit", () => {
  * `cargo build -p prove-sandbox` when it is missing, or always when `PROVE_SANDBOX_BUILD=1`.
  */
 export function locateSandboxBinary() {
+  located ??= findOrBuildBinary();
+  return located;
+}
+
+/** The binary found by the first `locateSandboxBinary` call of this process. */
+let located;
+
+function findOrBuildBinary() {
   const fromEnv = process.env.PROVE_SANDBOX_BIN;
   if (fromEnv) {
     if (!existsSync(fromEnv)) {
