@@ -176,18 +176,22 @@ pub struct IdentityList {
     pub pages: u64,
 }
 
-/// Replace every double-quoted part of a serde message (it may quote the caller's data).
+/// Replace every quoted part of a serde message (double quotes or backticks): it may quote the
+/// caller's data, e.g. ``invalid type: integer `2001001695`, expected a string``.
 fn scrub(msg: &str) -> String {
     let mut out = String::with_capacity(msg.len());
-    let mut quoted = false;
+    let mut open: Option<char> = None;
     for c in msg.chars() {
-        if c == '"' {
-            if !quoted {
-                out.push_str("\"…\"");
+        match open {
+            None if c == '"' || c == '`' => {
+                out.push(c);
+                out.push('…');
+                out.push(c);
+                open = Some(c);
             }
-            quoted = !quoted;
-        } else if !quoted {
-            out.push(c);
+            None => out.push(c),
+            Some(q) if c == q => open = None,
+            Some(_) => {}
         }
     }
     out
@@ -199,11 +203,18 @@ fn parse<T: DeserializeOwned>(input: Value, type_name: &str) -> Result<T> {
     let input = if input.is_null() { Value::Object(Default::default()) } else { input };
     serde_json::from_value(input).map_err(|e| {
         let msg = e.to_string();
-        let field = ["missing field `", "unknown field `"]
-            .iter()
-            .find_map(|p| msg.split_once(p).and_then(|(_, rest)| rest.split_once('`')).map(|(f, _)| f.to_owned()))
-            .unwrap_or_else(|| "input".to_owned());
-        Error::validation(field, format!("input is not a valid {type_name}: {}", scrub(&msg)))
+        // Field names are ours (wire names of the input type), so they may be quoted back.
+        for (prefix, what) in [("missing field `", "is required"), ("unknown field `", "is not a field of")] {
+            if let Some((name, _)) = msg.split_once(prefix).and_then(|(_, rest)| rest.split_once('`')) {
+                let text = if what == "is required" {
+                    format!("is required by {type_name}")
+                } else {
+                    format!("is not a field of {type_name}")
+                };
+                return Error::validation(name, text);
+            }
+        }
+        Error::validation("input", format!("is not a valid {type_name}: {}", scrub(&msg)))
     })
 }
 
@@ -279,14 +290,12 @@ pub async fn call_json(client: &Client, method: &str, input: Value) -> Result<Va
         }
         "identityManager.activate" => {
             let i: ProveIdInput = parse(input, "ProveIdInput")?;
-            let mut body = ActivateIdentityRequest::default();
-            body.client_request_id = i.client_request_id;
+            let body = ActivateIdentityRequest { client_request_id: i.client_request_id };
             to_json(client.identity_manager().activate(&i.prove_id, &body).await?)
         }
         "identityManager.deactivate" => {
             let i: ProveIdInput = parse(input, "ProveIdInput")?;
-            let mut body = DeactivateIdentityRequest::default();
-            body.client_request_id = i.client_request_id;
+            let body = DeactivateIdentityRequest { client_request_id: i.client_request_id };
             to_json(client.identity_manager().deactivate(&i.prove_id, &body).await?)
         }
         "identityManager.disenroll" => {
@@ -295,8 +304,7 @@ pub async fn call_json(client: &Client, method: &str, input: Value) -> Result<Va
         }
         "identityManager.crossDomain" => {
             let i: IdentityIdInput = parse(input, "IdentityIdInput")?;
-            let mut body = CrossDomainIdentityRequest::default();
-            body.client_request_id = i.client_request_id;
+            let body = CrossDomainIdentityRequest { client_request_id: i.client_request_id };
             to_json(client.identity_manager().cross_domain(&i.identity_id, &body).await?)
         }
         "identityData.discover" => {
@@ -361,5 +369,6 @@ mod tests {
     #[test]
     fn scrub_removes_quoted_text() {
         assert_eq!(scrub(r#"invalid type: string "2001001695", expected u32"#), r#"invalid type: string "…", expected u32"#);
+        assert_eq!(scrub("invalid type: integer `2001001695`, expected a string"), "invalid type: integer `…`, expected a string");
     }
 }
