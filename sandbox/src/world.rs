@@ -314,6 +314,7 @@ impl World {
 }
 
 /// Creates a session with a fresh correlation id and auth token; returns `(id, token)`.
+#[allow(clippy::too_many_arguments)]
 fn create_session(
     ctx: &Ctx<'_>,
     st: &mut State,

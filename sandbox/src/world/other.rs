@@ -227,7 +227,7 @@ fn v1_session<'s>(ctx: &Ctx<'_>, st: &'s mut State, auth_id: &str) -> Res<&'s mu
 }
 
 /// The mobile number claimed under `subjects.mobile.claim.mobileNumber`, if any.
-fn mobile_claim<'a>(subjects: &'a Map<String, Value>, required: bool) -> Res<Option<&'a str>> {
+fn mobile_claim(subjects: &Map<String, Value>, required: bool) -> Res<Option<&str>> {
     let claim = subjects.get("mobile").and_then(|m| m.get("claim"));
     match claim {
         None | Some(Value::Null) => Ok(None),
