@@ -6,6 +6,7 @@
 //! as JSON. `Debug` never shows personal data or secrets.
 mod enums;
 mod generated;
+pub mod meta;
 pub(crate) mod redact;
 
 pub use enums::*;
