@@ -12,7 +12,9 @@ pub(crate) struct Clock {
 impl Clock {
     /// Now on the sandbox clock, in Unix milliseconds.
     pub fn now_ms(&self) -> u64 {
-        let wall = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
         let wall_ms = u64::try_from(wall.as_millis()).unwrap_or(u64::MAX);
         wall_ms.saturating_add(self.offset_ms.load(Ordering::Relaxed))
     }
@@ -23,7 +25,9 @@ impl Clock {
         // fetch_update never fails with a closure that always returns Some.
         let _ = self
             .offset_ms
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |o| Some(o.saturating_add(ms)));
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |o| {
+                Some(o.saturating_add(ms))
+            });
     }
 
     /// How far the sandbox clock is ahead of the wall clock.

@@ -24,6 +24,6 @@ pub mod world;
 pub use counters::{Counters, RecordedRequest};
 pub use faults::{Fault, FaultKind};
 pub use server::{
-    Sandbox, SandboxBuilder, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME, MAX_BODY_BYTES,
-    REQUEST_LOG_CAPACITY,
+    Sandbox, SandboxBuilder, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME,
+    MAX_BODY_BYTES, REQUEST_LOG_CAPACITY,
 };

@@ -2,8 +2,8 @@
 //! record → fault → authenticate → world), and the [`Sandbox`] handle.
 use std::collections::VecDeque;
 use std::convert::Infallible;
-use std::future::Future as _;
 use std::fmt::Write as _;
+use std::future::Future as _;
 use std::io::Write as _;
 use std::net::{SocketAddr, TcpListener as StdTcpListener};
 use std::pin::Pin;
@@ -69,12 +69,18 @@ impl Shared {
 /// The response body: complete, or trickled in pieces (the `SlowBody` fault).
 pub(crate) enum Body {
     Full(Option<Bytes>),
-    Trickle { chunks: VecDeque<Bytes>, interval: Duration, sleep: Option<Pin<Box<tokio::time::Sleep>>> },
+    Trickle {
+        chunks: VecDeque<Bytes>,
+        interval: Duration,
+        sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    },
 }
 
 impl Body {
     fn json(v: &Value) -> Body {
-        Body::Full(Some(Bytes::from(serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec()))))
+        Body::Full(Some(Bytes::from(
+            serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec()),
+        )))
     }
 
     /// Turn a complete body into one sent in up to ten pieces spread over `over`.
@@ -85,10 +91,16 @@ impl Body {
         };
         let pieces = data.len().clamp(1, 10);
         let size = data.len().div_ceil(pieces).max(1);
-        let chunks: VecDeque<Bytes> =
-            (0..data.len()).step_by(size).map(|i| data.slice(i..(i + size).min(data.len()))).collect();
+        let chunks: VecDeque<Bytes> = (0..data.len())
+            .step_by(size)
+            .map(|i| data.slice(i..(i + size).min(data.len())))
+            .collect();
         let interval = over / u32::try_from(chunks.len().max(1)).unwrap_or(1);
-        Body::Trickle { chunks, interval, sleep: None }
+        Body::Trickle {
+            chunks,
+            interval,
+            sleep: None,
+        }
     }
 }
 
@@ -96,10 +108,17 @@ impl hyper::body::Body for Body {
     type Data = Bytes;
     type Error = Infallible;
 
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         match self.get_mut() {
             Body::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
-            Body::Trickle { chunks, interval, sleep } => {
+            Body::Trickle {
+                chunks,
+                interval,
+                sleep,
+            } => {
                 if chunks.is_empty() {
                     return Poll::Ready(None);
                 }
@@ -148,7 +167,10 @@ pub(crate) fn respond(status: u16, body: Body, headers: &[(String, String)]) -> 
     let h = res.headers_mut();
     h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     for (k, v) in headers {
-        if let (Ok(k), Ok(v)) = (hyper::header::HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
+        if let (Ok(k), Ok(v)) = (
+            hyper::header::HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(v),
+        ) {
             h.insert(k, v);
         }
     }
@@ -183,7 +205,9 @@ pub(crate) async fn read_body(req: Request<Incoming>, limit: usize) -> Result<By
     }
     let mut body = std::pin::pin!(req.into_body());
     let mut buf: Vec<u8> = Vec::new();
-    while let Some(frame) = std::future::poll_fn(|cx| hyper::body::Body::poll_frame(body.as_mut(), cx)).await {
+    while let Some(frame) =
+        std::future::poll_fn(|cx| hyper::body::Body::poll_frame(body.as_mut(), cx)).await
+    {
         let frame = frame.map_err(|_| BodyError::Io)?;
         if let Ok(data) = frame.into_data() {
             if buf.len() + data.len() > limit {
@@ -196,18 +220,34 @@ pub(crate) async fn read_body(req: Request<Incoming>, limit: usize) -> Result<By
 }
 
 /// Serve one request.
-async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<Body>, DropConnection> {
+async fn handle(
+    shared: Arc<Shared>,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, DropConnection> {
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     if path == "/sandbox" || path.starts_with("/sandbox/") {
         let res = crate::control::handle(&shared, req).await;
-        log_line(&shared, &method, &path, Some(res.status().as_u16()), started);
+        log_line(
+            &shared,
+            &method,
+            &path,
+            Some(res.status().as_u16()),
+            started,
+        );
         return Ok(res);
     }
     let query = req.uri().query().unwrap_or("").to_owned();
-    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let authorization = req.headers().get(hyper::header::AUTHORIZATION).map(|v| v.as_bytes().to_vec());
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let authorization = req
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .map(|v| v.as_bytes().to_vec());
 
     let routed = shared.router.resolve(&method, &path);
     let route = routed.as_ref().ok().map(|m| m.route);
@@ -230,7 +270,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         Some(f) => Value::Object(
             f.iter()
                 .map(|(k, v)| {
-                    let v = if k == "client_secret" { "<redacted>".to_owned() } else { v.clone() };
+                    let v = if k == "client_secret" {
+                        "<redacted>".to_owned()
+                    } else {
+                        v.clone()
+                    };
                     (k.clone(), Value::String(v))
                 })
                 .collect(),
@@ -242,7 +286,15 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         path: path.clone(),
         query: query.clone(),
         route: template.map(str::to_owned),
-        path_params: routed.as_ref().map(|m| m.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+        path_params: routed
+            .as_ref()
+            .map(|m| {
+                m.params
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
         body: recorded_body,
         content_type: content_type.clone(),
         at_ms: now_ms,
@@ -254,30 +306,65 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         Some(FaultKind::Latency(d)) => tokio::time::sleep(d).await,
         Some(FaultKind::SlowBody(d)) => slow = Some(d),
         Some(FaultKind::Drop) => {
-            log_line(&shared, &method, template.unwrap_or("<unknown path>"), None, started);
+            log_line(
+                &shared,
+                &method,
+                template.unwrap_or("<unknown path>"),
+                None,
+                started,
+            );
             return Err(DropConnection);
         }
         Some(FaultKind::MalformedJson) => {
-            let res = respond(200, Body::Full(Some(Bytes::from_static(MALFORMED_JSON.as_bytes()))), &[]);
-            log_line(&shared, &method, template.unwrap_or("<unknown path>"), Some(200), started);
+            let res = respond(
+                200,
+                Body::Full(Some(Bytes::from_static(MALFORMED_JSON.as_bytes()))),
+                &[],
+            );
+            log_line(
+                &shared,
+                &method,
+                template.unwrap_or("<unknown path>"),
+                Some(200),
+                started,
+            );
             return Ok(res);
         }
-        Some(FaultKind::Status { status, retry_after }) => {
+        Some(FaultKind::Status {
+            status,
+            retry_after,
+        }) => {
             let mut headers = Vec::new();
             if let Some(s) = retry_after {
                 headers.push(("retry-after".to_owned(), s.to_string()));
             }
             let err = fault_error_body(status);
             let res = respond(status, Body::json(&err), &headers);
-            log_line(&shared, &method, template.unwrap_or("<unknown path>"), Some(status), started);
+            log_line(
+                &shared,
+                &method,
+                template.unwrap_or("<unknown path>"),
+                Some(status),
+                started,
+            );
             return Ok(res);
         }
-        Some(FaultKind::Respond { status, body, content_type }) => {
+        Some(FaultKind::Respond {
+            status,
+            body,
+            content_type,
+        }) => {
             let mut res = respond(status, Body::Full(Some(Bytes::from(body))), &[]);
             if let Some(ct) = content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
                 res.headers_mut().insert(CONTENT_TYPE, ct);
             }
-            log_line(&shared, &method, template.unwrap_or("<unknown path>"), Some(status), started);
+            log_line(
+                &shared,
+                &method,
+                template.unwrap_or("<unknown path>"),
+                Some(status),
+                started,
+            );
             return Ok(res);
         }
     }
@@ -285,25 +372,42 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
     let answer: ApiResponse = match &routed {
         Err(RouteError::NotFound) => ApiResponse::error(404, 404, "no such operation"),
         Err(RouteError::MethodNotAllowed(allowed)) => {
-            let list = allowed.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+            let list = allowed
+                .iter()
+                .map(Method::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
             let mut r = ApiResponse::error(405, 405, format!("method not allowed; use {list}"));
             r.headers.push(("allow".to_owned(), list));
             r
         }
-        Err(RouteError::BadEncoding) => {
-            ApiResponse::error(400, 8001, "malformed request: path parameter is not valid UTF-8")
-        }
-        Ok(_) if matches!(body, Err(BodyError::TooLarge)) => {
-            ApiResponse::error(400, 8001, format!("malformed request: body larger than {MAX_BODY_BYTES} bytes"))
-        }
+        Err(RouteError::BadEncoding) => ApiResponse::error(
+            400,
+            8001,
+            "malformed request: path parameter is not valid UTF-8",
+        ),
+        Ok(_) if matches!(body, Err(BodyError::TooLarge)) => ApiResponse::error(
+            400,
+            8001,
+            format!("malformed request: body larger than {MAX_BODY_BYTES} bytes"),
+        ),
         Ok(_) if matches!(body, Err(BodyError::Io)) => {
             ApiResponse::error(400, 8001, "malformed request: could not read body")
         }
-        Ok(_) if is_token => token(&shared, content_type.as_deref(), form.unwrap_or_default(), now_ms),
+        Ok(_) if is_token => token(
+            &shared,
+            content_type.as_deref(),
+            form.unwrap_or_default(),
+            now_ms,
+        ),
         Ok(m) => match shared.tokens.check(authorization.as_deref(), now_ms) {
             Err(e) => ApiResponse::error(401, 8002, e.message()),
             Ok(client_id) => match parsed {
-                Err(reason) => ApiResponse::error(400, 8001, format!("malformed request: invalid JSON: {reason}")),
+                Err(reason) => ApiResponse::error(
+                    400,
+                    8001,
+                    format!("malformed request: invalid JSON: {reason}"),
+                ),
                 Ok(body) => {
                     let req = ApiRequest {
                         op: m.route.op,
@@ -323,7 +427,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         let (parts, body) = res.into_parts();
         res = Response::from_parts(parts, body.trickle(d));
     }
-    log_line(&shared, &method, template.unwrap_or("<unknown path>"), Some(answer.status), started);
+    log_line(
+        &shared,
+        &method,
+        template.unwrap_or("<unknown path>"),
+        Some(answer.status),
+        started,
+    );
     Ok(res)
 }
 
@@ -363,9 +473,17 @@ fn token(
             return ApiResponse::missing_field(field);
         }
     }
-    let (grant, id, secret) = (&form["grant_type"], &form["client_id"], &form["client_secret"]);
+    let (grant, id, secret) = (
+        &form["grant_type"],
+        &form["client_id"],
+        &form["client_secret"],
+    );
     if grant != "client_credentials" {
-        return ApiResponse::error(400, 8001, "malformed request: grant_type must be client_credentials");
+        return ApiResponse::error(
+            400,
+            8001,
+            "malformed request: grant_type must be client_credentials",
+        );
     }
     let id_ok = constant_time_eq(id.as_bytes(), shared.client_id.as_bytes());
     let secret_ok = constant_time_eq(secret.as_bytes(), shared.client_secret.as_bytes());
@@ -448,7 +566,9 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox").field("base_url", &self.shared.base_url).finish_non_exhaustive()
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.shared.base_url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -575,12 +695,18 @@ impl SandboxBuilder {
         let (shutdown, stop_rx) = watch::channel(false);
         let (done_tx, done) = oneshot::channel();
         let server_state = Arc::clone(&shared);
-        std::thread::Builder::new().name("prove-sandbox-main".to_owned()).spawn(move || {
-            runtime.block_on(serve(listener, server_state, stop_rx));
-            runtime.shutdown_timeout(Duration::from_millis(100));
-            let _ = done_tx.send(());
-        })?;
-        Ok(Sandbox { shared, shutdown, done: Some(done) })
+        std::thread::Builder::new()
+            .name("prove-sandbox-main".to_owned())
+            .spawn(move || {
+                runtime.block_on(serve(listener, server_state, stop_rx));
+                runtime.shutdown_timeout(Duration::from_millis(100));
+                let _ = done_tx.send(());
+            })?;
+        Ok(Sandbox {
+            shared,
+            shutdown,
+            done: Some(done),
+        })
     }
 }
 
@@ -662,18 +788,29 @@ impl Sandbox {
 
     /// Complete (or fail) possession for a session, as `POST /sandbox/possession` does:
     /// `action` is `success`, `fail` or `otp` (with `otp`). Returns the status and JSON body.
-    pub fn possession(&self, correlation_id: &str, action: &str, otp: Option<&str>) -> (u16, Value) {
+    pub fn possession(
+        &self,
+        correlation_id: &str,
+        action: &str,
+        otp: Option<&str>,
+    ) -> (u16, Value) {
         let mut body = json!({"correlationId": correlation_id, "action": action});
         if let (Some(otp), Value::Object(m)) = (otp, &mut body) {
             m.insert("otp".into(), Value::String(otp.to_owned()));
         }
-        let r = self.shared.world.control("possession", &body, self.shared.clock.now_ms());
+        let r = self
+            .shared
+            .world
+            .control("possession", &body, self.shared.clock.now_ms());
         (r.status, r.body)
     }
 
     /// Any world control by name (`POST /sandbox/<name>`), e.g. `reset`.
     pub fn world_control(&self, name: &str, body: &Value) -> (u16, Value) {
-        let r = self.shared.world.control(name, body, self.shared.clock.now_ms());
+        let r = self
+            .shared
+            .world
+            .control(name, body, self.shared.clock.now_ms());
         (r.status, r.body)
     }
 

@@ -15,7 +15,11 @@ pub fn client() -> reqwest::Client {
 pub async fn token(sb: &Sandbox, http: &reqwest::Client) -> String {
     let res = http
         .post(format!("{}/token", sb.base_url()))
-        .form(&[("grant_type", "client_credentials"), ("client_id", sb.client_id()), ("client_secret", sb.client_secret())])
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", sb.client_id()),
+            ("client_secret", sb.client_secret()),
+        ])
         .send()
         .await
         .expect("token request");
@@ -27,7 +31,16 @@ pub async fn token(sb: &Sandbox, http: &reqwest::Client) -> String {
 /// Status, content type and JSON body (Null when the body is not JSON).
 pub async fn parts(res: reqwest::Response) -> (u16, String, Value) {
     let status = res.status().as_u16();
-    let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let text = res.text().await.expect("body");
-    (status, ct, serde_json::from_str(&text).unwrap_or(Value::Null))
+    (
+        status,
+        ct,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+    )
 }
