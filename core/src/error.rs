@@ -12,7 +12,8 @@ pub enum ErrorKind {
     Auth,
     /// 429 from Prove after retries; see `retry_after`.
     RateLimited,
-    /// A flow step called out of order or after the session ended (403, codes 1003/8003).
+    /// A flow step called out of order (403, codes 1003/8003), or with a correlation id that is
+    /// unknown or whose 15-minute session has expired (code 8008): start the flow again.
     StepOutOfOrder,
     /// The resource does not exist (404, e.g. code 8011 "Identity Not Found").
     NotFound,

@@ -6,9 +6,10 @@
 //! |---|---|
 //! | 200 with a JSON content type | decoded; a body that does not fit the model → `Decode` |
 //! | 200 with another content type, any other 2xx | `Api` |
-//! | 400 | `Validation` |
+//! | 400 or 403 with code 8008 (invalid or expired correlation id) | `StepOutOfOrder` |
+//! | other 400 | `Validation` |
 //! | 401 (after one token refresh) | `Auth` |
-//! | 403 with code 1003, 8003 or 8008 | `StepOutOfOrder` |
+//! | 403 with code 1003 or 8003 | `StepOutOfOrder` |
 //! | other 403 | `Auth` |
 //! | 404 | `NotFound` |
 //! | 429 | `RateLimited` (with `retry_after`) |
@@ -159,9 +160,11 @@ pub(crate) fn error_from_answer(
         }
     };
     let kind = match status {
+        // The session is unknown or has expired: the flow must start again, like a step out of order.
+        400 | 403 if code == Some(8008) => ErrorKind::StepOutOfOrder,
         400 => ErrorKind::Validation,
         401 => ErrorKind::Auth,
-        403 if matches!(code, Some(1003 | 8003 | 8008)) => ErrorKind::StepOutOfOrder,
+        403 if matches!(code, Some(1003 | 8003)) => ErrorKind::StepOutOfOrder,
         403 => ErrorKind::Auth,
         404 => ErrorKind::NotFound,
         429 => ErrorKind::RateLimited,

@@ -128,3 +128,19 @@ async fn unknown_test_user_is_rejected_by_prove() {
     assert_eq!(e.status, Some(400), "{e}");
     assert!(e.code.is_some());
 }
+
+#[tokio::test]
+async fn expired_session_means_start_again() {
+    let (sandbox, client) = setup().await;
+    let flow = client.flow();
+    let start = flow
+        .start(&model(json!({"flowType": "mobile", "phoneNumber": "2001001695"})))
+        .await
+        .expect("start");
+    // Sessions last 15 minutes on the sandbox clock; the access token lasts an hour.
+    sandbox.advance_clock(std::time::Duration::from_secs(16 * 60));
+    let e = flow.validate(&model(json!({"correlationId": start.correlation_id}))).await.unwrap_err();
+    assert_kind(&e, ErrorKind::StepOutOfOrder);
+    assert_eq!(e.code, Some(8008));
+    assert_eq!(e.correlation_id.as_deref(), Some(start.correlation_id.as_str()));
+}
