@@ -1,3 +1,44 @@
+//! # prove-core
+//!
+//! The Rust core of prove-sdk: every operation of Prove's server API, OAuth token management,
+//! retries, typed errors, input validation and webhook verification. The Node, Python and
+//! Kotlin/Swift packages are thin bindings over this crate.
+//!
+//! ```no_run
+//! use prove_core::{Client, Config, Environment, models::*};
+//!
+//! # async fn run() -> prove_core::Result<()> {
+//! let client = Client::new(
+//!     Config::builder()
+//!         .client_id("my-client-id")
+//!         .client_secret("my-client-secret")
+//!         .environment(Environment::UatUs)
+//!         .build()?,
+//! )?;
+//! let mut start = StartRequest::default();
+//! start.flow_type = FlowType::Mobile;
+//! start.phone_number = Some("2001001695".into());
+//! let started = client.flow().start(&start).await?;
+//! let mut validate = ValidateRequest::default();
+//! validate.correlation_id = started.correlation_id.clone();
+//! let validated = client.flow().validate(&validate).await?;
+//! if validated.next.allows(&NextStep::Challenge) { /* challenge, then complete */ }
+//! # Ok(()) }
+//! ```
+//!
+//! - Product areas: [`Client::flow`], [`Client::verified_users`], [`Client::unify`],
+//!   [`Client::identity_manager`], [`Client::identity_data`], [`Client::domain`],
+//!   [`Client::device`], [`Client::auth`]; see `docs/METHODS.md` for the map from the official
+//!   SDKs' method names.
+//! - Tokens: [`token`] (cached, refreshed ahead of expiry, one request in flight, 401 → refresh and
+//!   retry once). Retries: [`retry`]. Error mapping: [`transport`] and [`ErrorKind`].
+//! - Validation before the network: [`validate`]. Webhooks: [`webhook`].
+//! - Bindings use the JSON entry point [`dispatch::call_json`].
+// `Error` carries everything a caller needs (kind, status, code, ids, retry-after) in public
+// fields shared by every binding; it is built only on the failure path, so its size is not a cost
+// worth an extra allocation.
+#![allow(clippy::result_large_err)]
+
 pub mod api;
 pub mod client;
 pub mod config;
