@@ -15,13 +15,8 @@
 //!         .environment(Environment::UatUs)
 //!         .build()?,
 //! )?;
-//! let mut start = StartRequest::default();
-//! start.flow_type = FlowType::Mobile;
-//! start.phone_number = Some("2001001695".into());
-//! let started = client.flow().start(&start).await?;
-//! let mut validate = ValidateRequest::default();
-//! validate.correlation_id = started.correlation_id.clone();
-//! let validated = client.flow().validate(&validate).await?;
+//! let started = client.flow().start(&StartRequest::new(FlowType::Mobile).phone_number("2001001695")).await?;
+//! let validated = client.flow().validate(&ValidateRequest::new(&started.correlation_id)).await?;
 //! if validated.next.allows(&NextStep::Challenge) { /* challenge, then complete */ }
 //! # Ok(()) }
 //! ```
@@ -32,6 +27,7 @@
 //!   SDKs' method names.
 //! - Tokens: [`token`] (cached, refreshed ahead of expiry, one request in flight, 401 → refresh and
 //!   retry once). Retries: [`retry`]. Error mapping: [`transport`] and [`ErrorKind`].
+//! - Request models have a `new` taking the required fields and a builder method per field.
 //! - Validation before the network: [`validate`]. Webhooks: [`webhook`].
 //! - Bindings use the JSON entry point [`dispatch::call_json`].
 // `Error` carries everything a caller needs (kind, status, code, ids, retry-after) in public

@@ -73,6 +73,35 @@ pub struct AuthContinueRequest {
     pub subjects: AuthContinueRequestSubjects,
 }
 
+impl AuthContinueRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(auth_id: impl Into<String>, request_id: impl Into<String>, subjects: AuthContinueRequestSubjects) -> Self {
+        let mut this = Self::default();
+        this.auth_id = auth_id.into();
+        this.request_id = request_id.into();
+        this.subjects = subjects;
+        this
+    }
+
+    /// Sets `authId`.
+    pub fn auth_id(mut self, v: impl Into<String>) -> Self {
+        self.auth_id = v.into();
+        self
+    }
+
+    /// Sets `requestId`.
+    pub fn request_id(mut self, v: impl Into<String>) -> Self {
+        self.request_id = v.into();
+        self
+    }
+
+    /// Sets `subjects`.
+    pub fn subjects(mut self, v: AuthContinueRequestSubjects) -> Self {
+        self.subjects = v;
+        self
+    }
+}
+
 impl fmt::Debug for AuthContinueRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthContinueRequest")
@@ -88,6 +117,19 @@ impl fmt::Debug for AuthContinueRequest {
 pub struct AuthContinueRequestSubjectMobile {
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
     pub claim: Option<AuthContinueRequestSubjectMobileClaim>,
+}
+
+impl AuthContinueRequestSubjectMobile {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `claim`.
+    pub fn claim(mut self, v: AuthContinueRequestSubjectMobileClaim) -> Self {
+        self.claim = Some(v);
+        self
+    }
 }
 
 impl fmt::Debug for AuthContinueRequestSubjectMobile {
@@ -107,6 +149,21 @@ pub struct AuthContinueRequestSubjectMobileClaim {
     pub mobile_number: String,
 }
 
+impl AuthContinueRequestSubjectMobileClaim {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(mobile_number: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.mobile_number = mobile_number.into();
+        this
+    }
+
+    /// Sets `mobileNumber`.
+    pub fn mobile_number(mut self, v: impl Into<String>) -> Self {
+        self.mobile_number = v.into();
+        self
+    }
+}
+
 impl fmt::Debug for AuthContinueRequestSubjectMobileClaim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthContinueRequestSubjectMobileClaim")
@@ -120,6 +177,19 @@ impl fmt::Debug for AuthContinueRequestSubjectMobileClaim {
 pub struct AuthContinueRequestSubjects {
     #[serde(rename = "mobile", default, skip_serializing_if = "Option::is_none")]
     pub mobile: Option<AuthContinueRequestSubjectMobile>,
+}
+
+impl AuthContinueRequestSubjects {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `mobile`.
+    pub fn mobile(mut self, v: AuthContinueRequestSubjectMobile) -> Self {
+        self.mobile = Some(v);
+        self
+    }
 }
 
 impl fmt::Debug for AuthContinueRequestSubjects {
@@ -226,6 +296,21 @@ pub struct AuthFinishRequest {
     /// AuthID is the unique ID of the auth flow to retrieve the result.
     #[serde(rename = "authId")]
     pub auth_id: String,
+}
+
+impl AuthFinishRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(auth_id: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.auth_id = auth_id.into();
+        this
+    }
+
+    /// Sets `authId`.
+    pub fn auth_id(mut self, v: impl Into<String>) -> Self {
+        self.auth_id = v.into();
+        self
+    }
 }
 
 impl fmt::Debug for AuthFinishRequest {
@@ -775,6 +860,40 @@ pub struct AuthStartRequest {
     pub subjects: AuthStartRequestSubjects,
 }
 
+impl AuthStartRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(request_id: impl Into<String>, subjects: AuthStartRequestSubjects) -> Self {
+        let mut this = Self::default();
+        this.request_id = request_id.into();
+        this.subjects = subjects;
+        this
+    }
+
+    /// Sets `callbackUrl`.
+    pub fn callback_url(mut self, v: impl Into<String>) -> Self {
+        self.callback_url = Some(v.into());
+        self
+    }
+
+    /// Sets `delivery`.
+    pub fn delivery(mut self, v: AuthStartRequestDelivery) -> Self {
+        self.delivery = Some(v);
+        self
+    }
+
+    /// Sets `requestId`.
+    pub fn request_id(mut self, v: impl Into<String>) -> Self {
+        self.request_id = v.into();
+        self
+    }
+
+    /// Sets `subjects`.
+    pub fn subjects(mut self, v: AuthStartRequestSubjects) -> Self {
+        self.subjects = v;
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequest")
@@ -795,6 +914,25 @@ pub struct AuthStartRequestDelivery {
     pub scan: Option<AuthStartRequestDeliveryScan>,
 }
 
+impl AuthStartRequestDelivery {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `push`.
+    pub fn push(mut self, v: AuthStartRequestDeliveryPush) -> Self {
+        self.push = Some(v);
+        self
+    }
+
+    /// Sets `scan`.
+    pub fn scan(mut self, v: AuthStartRequestDeliveryScan) -> Self {
+        self.scan = Some(v);
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestDelivery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestDelivery")
@@ -809,6 +947,21 @@ impl fmt::Debug for AuthStartRequestDelivery {
 pub struct AuthStartRequestDeliveryPush {
     #[serde(rename = "notification")]
     pub notification: AuthStartRequestDeliveryPushNotification,
+}
+
+impl AuthStartRequestDeliveryPush {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(notification: AuthStartRequestDeliveryPushNotification) -> Self {
+        let mut this = Self::default();
+        this.notification = notification;
+        this
+    }
+
+    /// Sets `notification`.
+    pub fn notification(mut self, v: AuthStartRequestDeliveryPushNotification) -> Self {
+        self.notification = v;
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestDeliveryPush {
@@ -842,6 +995,52 @@ pub struct AuthStartRequestDeliveryPushNotification {
     pub title: String,
 }
 
+impl AuthStartRequestDeliveryPushNotification {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(body: impl Into<String>, title: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.body = body.into();
+        this.title = title.into();
+        this
+    }
+
+    /// Sets `body`.
+    pub fn body(mut self, v: impl Into<String>) -> Self {
+        self.body = v.into();
+        self
+    }
+
+    /// Sets `confirmBtn`.
+    pub fn confirm_btn(mut self, v: impl Into<String>) -> Self {
+        self.confirm_btn = Some(v.into());
+        self
+    }
+
+    /// Sets `denyBtn`.
+    pub fn deny_btn(mut self, v: impl Into<String>) -> Self {
+        self.deny_btn = Some(v.into());
+        self
+    }
+
+    /// Sets `originatingDevice`.
+    pub fn originating_device(mut self, v: impl Into<String>) -> Self {
+        self.originating_device = Some(v.into());
+        self
+    }
+
+    /// Sets `originatingIp`.
+    pub fn originating_ip(mut self, v: impl Into<String>) -> Self {
+        self.originating_ip = Some(v.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, v: impl Into<String>) -> Self {
+        self.title = v.into();
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestDeliveryPushNotification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestDeliveryPushNotification")
@@ -860,6 +1059,21 @@ impl fmt::Debug for AuthStartRequestDeliveryPushNotification {
 pub struct AuthStartRequestDeliveryScan {
     #[serde(rename = "notification")]
     pub notification: AuthStartRequestDeliveryScanNotification,
+}
+
+impl AuthStartRequestDeliveryScan {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(notification: AuthStartRequestDeliveryScanNotification) -> Self {
+        let mut this = Self::default();
+        this.notification = notification;
+        this
+    }
+
+    /// Sets `notification`.
+    pub fn notification(mut self, v: AuthStartRequestDeliveryScanNotification) -> Self {
+        self.notification = v;
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestDeliveryScan {
@@ -891,6 +1105,52 @@ pub struct AuthStartRequestDeliveryScanNotification {
     /// Title is the title of the scan QR message.
     #[serde(rename = "title")]
     pub title: String,
+}
+
+impl AuthStartRequestDeliveryScanNotification {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(body: impl Into<String>, title: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.body = body.into();
+        this.title = title.into();
+        this
+    }
+
+    /// Sets `body`.
+    pub fn body(mut self, v: impl Into<String>) -> Self {
+        self.body = v.into();
+        self
+    }
+
+    /// Sets `confirmBtn`.
+    pub fn confirm_btn(mut self, v: impl Into<String>) -> Self {
+        self.confirm_btn = Some(v.into());
+        self
+    }
+
+    /// Sets `denyBtn`.
+    pub fn deny_btn(mut self, v: impl Into<String>) -> Self {
+        self.deny_btn = Some(v.into());
+        self
+    }
+
+    /// Sets `originatingDevice`.
+    pub fn originating_device(mut self, v: impl Into<String>) -> Self {
+        self.originating_device = Some(v.into());
+        self
+    }
+
+    /// Sets `originatingIp`.
+    pub fn originating_ip(mut self, v: impl Into<String>) -> Self {
+        self.originating_ip = Some(v.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, v: impl Into<String>) -> Self {
+        self.title = v.into();
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestDeliveryScanNotification {
@@ -928,6 +1188,39 @@ pub struct AuthStartRequestInstantAuthConsent {
     pub transaction_id: Option<String>,
 }
 
+impl AuthStartRequestInstantAuthConsent {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(status: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.status = status.into();
+        this
+    }
+
+    /// Sets `collectedTimestamp`.
+    pub fn collected_timestamp(mut self, v: impl Into<String>) -> Self {
+        self.collected_timestamp = Some(v.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, v: impl Into<String>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, v: impl Into<String>) -> Self {
+        self.status = v.into();
+        self
+    }
+
+    /// Sets `transactionId`.
+    pub fn transaction_id(mut self, v: impl Into<String>) -> Self {
+        self.transaction_id = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestInstantAuthConsent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestInstantAuthConsent")
@@ -944,6 +1237,21 @@ impl fmt::Debug for AuthStartRequestInstantAuthConsent {
 pub struct AuthStartRequestSubjectCard {
     #[serde(rename = "authenticators")]
     pub authenticators: AuthStartRequestSubjectCardAuthenticators,
+}
+
+impl AuthStartRequestSubjectCard {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(authenticators: AuthStartRequestSubjectCardAuthenticators) -> Self {
+        let mut this = Self::default();
+        this.authenticators = authenticators;
+        this
+    }
+
+    /// Sets `authenticators`.
+    pub fn authenticators(mut self, v: AuthStartRequestSubjectCardAuthenticators) -> Self {
+        self.authenticators = v;
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestSubjectCard {
@@ -963,6 +1271,25 @@ pub struct AuthStartRequestSubjectCardAuthenticatorAirKey {
     pub test_mode: Option<String>,
 }
 
+impl AuthStartRequestSubjectCardAuthenticatorAirKey {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `claim`.
+    pub fn claim(mut self, v: AuthStartRequestSubjectCardAuthenticatorAirKeyClaim) -> Self {
+        self.claim = Some(v);
+        self
+    }
+
+    /// Sets `testMode`.
+    pub fn test_mode(mut self, v: impl Into<String>) -> Self {
+        self.test_mode = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectCardAuthenticatorAirKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectCardAuthenticatorAirKey")
@@ -980,6 +1307,19 @@ pub struct AuthStartRequestSubjectCardAuthenticatorAirKeyClaim {
     pub puids: Option<Vec<String>>,
 }
 
+impl AuthStartRequestSubjectCardAuthenticatorAirKeyClaim {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `puids`.
+    pub fn puids(mut self, v: Vec<String>) -> Self {
+        self.puids = Some(v);
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectCardAuthenticatorAirKeyClaim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectCardAuthenticatorAirKeyClaim")
@@ -993,6 +1333,19 @@ impl fmt::Debug for AuthStartRequestSubjectCardAuthenticatorAirKeyClaim {
 pub struct AuthStartRequestSubjectCardAuthenticators {
     #[serde(rename = "airKey", default, skip_serializing_if = "Option::is_none")]
     pub air_key: Option<AuthStartRequestSubjectCardAuthenticatorAirKey>,
+}
+
+impl AuthStartRequestSubjectCardAuthenticators {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `airKey`.
+    pub fn air_key(mut self, v: AuthStartRequestSubjectCardAuthenticatorAirKey) -> Self {
+        self.air_key = Some(v);
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestSubjectCardAuthenticators {
@@ -1010,6 +1363,25 @@ pub struct AuthStartRequestSubjectDevice {
     pub authenticators: Option<AuthStartRequestSubjectDeviceAuthenticators>,
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
     pub claim: Option<AuthStartRequestSubjectDeviceClaim>,
+}
+
+impl AuthStartRequestSubjectDevice {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `authenticators`.
+    pub fn authenticators(mut self, v: AuthStartRequestSubjectDeviceAuthenticators) -> Self {
+        self.authenticators = Some(v);
+        self
+    }
+
+    /// Sets `claim`.
+    pub fn claim(mut self, v: AuthStartRequestSubjectDeviceClaim) -> Self {
+        self.claim = Some(v);
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestSubjectDevice {
@@ -1032,6 +1404,25 @@ pub struct AuthStartRequestSubjectDeviceAuthenticatorPassive {
     pub user_verification_level: Option<String>,
 }
 
+impl AuthStartRequestSubjectDeviceAuthenticatorPassive {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `allowPasscodeFallback`.
+    pub fn allow_passcode_fallback(mut self, v: bool) -> Self {
+        self.allow_passcode_fallback = Some(v);
+        self
+    }
+
+    /// Sets `userVerificationLevel`.
+    pub fn user_verification_level(mut self, v: impl Into<String>) -> Self {
+        self.user_verification_level = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectDeviceAuthenticatorPassive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectDeviceAuthenticatorPassive")
@@ -1048,6 +1439,19 @@ pub struct AuthStartRequestSubjectDeviceAuthenticators {
     pub passive: Option<AuthStartRequestSubjectDeviceAuthenticatorPassive>,
 }
 
+impl AuthStartRequestSubjectDeviceAuthenticators {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `passive`.
+    pub fn passive(mut self, v: AuthStartRequestSubjectDeviceAuthenticatorPassive) -> Self {
+        self.passive = Some(v);
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectDeviceAuthenticators {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectDeviceAuthenticators")
@@ -1061,6 +1465,19 @@ impl fmt::Debug for AuthStartRequestSubjectDeviceAuthenticators {
 pub struct AuthStartRequestSubjectDeviceClaim {
     #[serde(rename = "deviceId", default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
+}
+
+impl AuthStartRequestSubjectDeviceClaim {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `deviceId`.
+    pub fn device_id(mut self, v: impl Into<String>) -> Self {
+        self.device_id = Some(v.into());
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestSubjectDeviceClaim {
@@ -1080,6 +1497,25 @@ pub struct AuthStartRequestSubjectMobile {
     pub claim: Option<AuthStartRequestSubjectMobileClaim>,
 }
 
+impl AuthStartRequestSubjectMobile {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `authenticators`.
+    pub fn authenticators(mut self, v: AuthStartRequestSubjectMobileAuthenticators) -> Self {
+        self.authenticators = Some(v);
+        self
+    }
+
+    /// Sets `claim`.
+    pub fn claim(mut self, v: AuthStartRequestSubjectMobileClaim) -> Self {
+        self.claim = Some(v);
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectMobile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectMobile")
@@ -1096,6 +1532,25 @@ pub struct AuthStartRequestSubjectMobileAuthenticatorInstant {
     pub consent: Option<AuthStartRequestInstantAuthConsent>,
     #[serde(rename = "testMode", default, skip_serializing_if = "Option::is_none")]
     pub test_mode: Option<String>,
+}
+
+impl AuthStartRequestSubjectMobileAuthenticatorInstant {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `consent`.
+    pub fn consent(mut self, v: AuthStartRequestInstantAuthConsent) -> Self {
+        self.consent = Some(v);
+        self
+    }
+
+    /// Sets `testMode`.
+    pub fn test_mode(mut self, v: impl Into<String>) -> Self {
+        self.test_mode = Some(v.into());
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorInstant {
@@ -1134,6 +1589,52 @@ pub struct AuthStartRequestSubjectMobileAuthenticatorInstantLink {
     pub test_mode: Option<String>,
 }
 
+impl AuthStartRequestSubjectMobileAuthenticatorInstantLink {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(final_target_url: impl Into<String>, message_text: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.final_target_url = final_target_url.into();
+        this.message_text = message_text.into();
+        this
+    }
+
+    /// Sets `allowMobileNumberRePrompt`.
+    pub fn allow_mobile_number_re_prompt(mut self, v: bool) -> Self {
+        self.allow_mobile_number_re_prompt = Some(v);
+        self
+    }
+
+    /// Sets `finalTargetUrl`.
+    pub fn final_target_url(mut self, v: impl Into<String>) -> Self {
+        self.final_target_url = v.into();
+        self
+    }
+
+    /// Sets `messageText`.
+    pub fn message_text(mut self, v: impl Into<String>) -> Self {
+        self.message_text = v.into();
+        self
+    }
+
+    /// Sets `sourceIp`.
+    pub fn source_ip(mut self, v: impl Into<String>) -> Self {
+        self.source_ip = Some(v.into());
+        self
+    }
+
+    /// Sets `subscriptionCustomerId`.
+    pub fn subscription_customer_id(mut self, v: impl Into<String>) -> Self {
+        self.subscription_customer_id = Some(v.into());
+        self
+    }
+
+    /// Sets `testMode`.
+    pub fn test_mode(mut self, v: impl Into<String>) -> Self {
+        self.test_mode = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorInstantLink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectMobileAuthenticatorInstantLink")
@@ -1168,6 +1669,39 @@ pub struct AuthStartRequestSubjectMobileAuthenticatorOTP {
     pub test_mode: Option<String>,
 }
 
+impl AuthStartRequestSubjectMobileAuthenticatorOTP {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(message_text: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.message_text = message_text.into();
+        this
+    }
+
+    /// Sets `allowMobileNumberRePrompt`.
+    pub fn allow_mobile_number_re_prompt(mut self, v: bool) -> Self {
+        self.allow_mobile_number_re_prompt = Some(v);
+        self
+    }
+
+    /// Sets `allowOtpRetry`.
+    pub fn allow_otp_retry(mut self, v: bool) -> Self {
+        self.allow_otp_retry = Some(v);
+        self
+    }
+
+    /// Sets `messageText`.
+    pub fn message_text(mut self, v: impl Into<String>) -> Self {
+        self.message_text = v.into();
+        self
+    }
+
+    /// Sets `testMode`.
+    pub fn test_mode(mut self, v: impl Into<String>) -> Self {
+        self.test_mode = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorOTP {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectMobileAuthenticatorOTP")
@@ -1197,6 +1731,37 @@ pub struct AuthStartRequestSubjectMobileAuthenticatorPassive {
     pub test_mode: Option<String>,
 }
 
+impl AuthStartRequestSubjectMobileAuthenticatorPassive {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `cacheResult`.
+    pub fn cache_result(mut self, v: bool) -> Self {
+        self.cache_result = Some(v);
+        self
+    }
+
+    /// Sets `localDomain`.
+    pub fn local_domain(mut self, v: bool) -> Self {
+        self.local_domain = Some(v);
+        self
+    }
+
+    /// Sets `maxAge`.
+    pub fn max_age(mut self, v: i64) -> Self {
+        self.max_age = Some(v);
+        self
+    }
+
+    /// Sets `testMode`.
+    pub fn test_mode(mut self, v: impl Into<String>) -> Self {
+        self.test_mode = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorPassive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectMobileAuthenticatorPassive")
@@ -1217,6 +1782,27 @@ pub struct AuthStartRequestSubjectMobileAuthenticatorUniversal {
     pub final_target_url: String,
     #[serde(rename = "testMode", default, skip_serializing_if = "Option::is_none")]
     pub test_mode: Option<String>,
+}
+
+impl AuthStartRequestSubjectMobileAuthenticatorUniversal {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(final_target_url: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.final_target_url = final_target_url.into();
+        this
+    }
+
+    /// Sets `finalTargetUrl`.
+    pub fn final_target_url(mut self, v: impl Into<String>) -> Self {
+        self.final_target_url = v.into();
+        self
+    }
+
+    /// Sets `testMode`.
+    pub fn test_mode(mut self, v: impl Into<String>) -> Self {
+        self.test_mode = Some(v.into());
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorUniversal {
@@ -1243,6 +1829,43 @@ pub struct AuthStartRequestSubjectMobileAuthenticators {
     pub universal: Option<AuthStartRequestSubjectMobileAuthenticatorUniversal>,
 }
 
+impl AuthStartRequestSubjectMobileAuthenticators {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `instant`.
+    pub fn instant(mut self, v: AuthStartRequestSubjectMobileAuthenticatorInstant) -> Self {
+        self.instant = Some(v);
+        self
+    }
+
+    /// Sets `instantlink`.
+    pub fn instantlink(mut self, v: AuthStartRequestSubjectMobileAuthenticatorInstantLink) -> Self {
+        self.instantlink = Some(v);
+        self
+    }
+
+    /// Sets `otp`.
+    pub fn otp(mut self, v: AuthStartRequestSubjectMobileAuthenticatorOTP) -> Self {
+        self.otp = Some(v);
+        self
+    }
+
+    /// Sets `passive`.
+    pub fn passive(mut self, v: AuthStartRequestSubjectMobileAuthenticatorPassive) -> Self {
+        self.passive = Some(v);
+        self
+    }
+
+    /// Sets `universal`.
+    pub fn universal(mut self, v: AuthStartRequestSubjectMobileAuthenticatorUniversal) -> Self {
+        self.universal = Some(v);
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticators {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectMobileAuthenticators")
@@ -1265,6 +1888,19 @@ pub struct AuthStartRequestSubjectMobileClaim {
     pub mobile_number: Option<String>,
 }
 
+impl AuthStartRequestSubjectMobileClaim {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `mobileNumber`.
+    pub fn mobile_number(mut self, v: impl Into<String>) -> Self {
+        self.mobile_number = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectMobileClaim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectMobileClaim")
@@ -1282,6 +1918,25 @@ pub struct AuthStartRequestSubjectUser {
     pub claim: Option<AuthStartRequestSubjectUserClaim>,
 }
 
+impl AuthStartRequestSubjectUser {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `authenticators`.
+    pub fn authenticators(mut self, v: AuthStartRequestSubjectUserAuthenticators) -> Self {
+        self.authenticators = Some(v);
+        self
+    }
+
+    /// Sets `claim`.
+    pub fn claim(mut self, v: AuthStartRequestSubjectUserClaim) -> Self {
+        self.claim = Some(v);
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectUser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectUser")
@@ -1297,6 +1952,19 @@ pub struct AuthStartRequestSubjectUserAuthenticatorPassive {
     /// UserVerificationLevel accepts 'required', 'preferred' or 'discouraged' as a value to specify biometric verification with FIDO.
     #[serde(rename = "userVerificationLevel", default, skip_serializing_if = "Option::is_none")]
     pub user_verification_level: Option<String>,
+}
+
+impl AuthStartRequestSubjectUserAuthenticatorPassive {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `userVerificationLevel`.
+    pub fn user_verification_level(mut self, v: impl Into<String>) -> Self {
+        self.user_verification_level = Some(v.into());
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestSubjectUserAuthenticatorPassive {
@@ -1318,6 +1986,37 @@ pub struct AuthStartRequestSubjectUserAuthenticators {
     pub ppb: Option<JsonObject>,
     #[serde(rename = "present", default, skip_serializing_if = "Option::is_none")]
     pub present: Option<JsonObject>,
+}
+
+impl AuthStartRequestSubjectUserAuthenticators {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `docv`.
+    pub fn docv(mut self, v: JsonObject) -> Self {
+        self.docv = Some(v);
+        self
+    }
+
+    /// Sets `passive`.
+    pub fn passive(mut self, v: AuthStartRequestSubjectUserAuthenticatorPassive) -> Self {
+        self.passive = Some(v);
+        self
+    }
+
+    /// Sets `ppb`.
+    pub fn ppb(mut self, v: JsonObject) -> Self {
+        self.ppb = Some(v);
+        self
+    }
+
+    /// Sets `present`.
+    pub fn present(mut self, v: JsonObject) -> Self {
+        self.present = Some(v);
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestSubjectUserAuthenticators {
@@ -1343,6 +2042,27 @@ pub struct AuthStartRequestSubjectUserClaim {
     pub user_id: String,
 }
 
+impl AuthStartRequestSubjectUserClaim {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.user_id = user_id.into();
+        this
+    }
+
+    /// Sets `provided`.
+    pub fn provided(mut self, v: bool) -> Self {
+        self.provided = Some(v);
+        self
+    }
+
+    /// Sets `userId`.
+    pub fn user_id(mut self, v: impl Into<String>) -> Self {
+        self.user_id = v.into();
+        self
+    }
+}
+
 impl fmt::Debug for AuthStartRequestSubjectUserClaim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthStartRequestSubjectUserClaim")
@@ -1363,6 +2083,37 @@ pub struct AuthStartRequestSubjects {
     pub mobile: Option<AuthStartRequestSubjectMobile>,
     #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<AuthStartRequestSubjectUser>,
+}
+
+impl AuthStartRequestSubjects {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `card`.
+    pub fn card(mut self, v: AuthStartRequestSubjectCard) -> Self {
+        self.card = Some(v);
+        self
+    }
+
+    /// Sets `device`.
+    pub fn device(mut self, v: AuthStartRequestSubjectDevice) -> Self {
+        self.device = Some(v);
+        self
+    }
+
+    /// Sets `mobile`.
+    pub fn mobile(mut self, v: AuthStartRequestSubjectMobile) -> Self {
+        self.mobile = Some(v);
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, v: AuthStartRequestSubjectUser) -> Self {
+        self.user = Some(v);
+        self
+    }
 }
 
 impl fmt::Debug for AuthStartRequestSubjects {
@@ -1699,6 +2450,25 @@ pub struct IdentityAttribute {
     pub attribute_value: Option<String>,
 }
 
+impl IdentityAttribute {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `attributeType`.
+    pub fn attribute_type(mut self, v: impl Into<String>) -> Self {
+        self.attribute_type = Some(v.into());
+        self
+    }
+
+    /// Sets `attributeValue`.
+    pub fn attribute_value(mut self, v: impl Into<String>) -> Self {
+        self.attribute_value = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for IdentityAttribute {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IdentityAttribute")
@@ -1720,6 +2490,35 @@ pub struct IdentityItem {
     /// The Prove Customer ID (PCID) associated with the identity.
     #[serde(rename = "pcid")]
     pub pcid: String,
+}
+
+impl IdentityItem {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(client_name: impl Into<String>, identity_id: impl Into<String>, pcid: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.client_name = client_name.into();
+        this.identity_id = identity_id.into();
+        this.pcid = pcid.into();
+        this
+    }
+
+    /// Sets `clientName`.
+    pub fn client_name(mut self, v: impl Into<String>) -> Self {
+        self.client_name = v.into();
+        self
+    }
+
+    /// Sets `identityId`.
+    pub fn identity_id(mut self, v: impl Into<String>) -> Self {
+        self.identity_id = v.into();
+        self
+    }
+
+    /// Sets `pcid`.
+    pub fn pcid(mut self, v: impl Into<String>) -> Self {
+        self.pcid = v.into();
+        self
+    }
 }
 
 impl fmt::Debug for IdentityItem {
@@ -2126,6 +2925,19 @@ pub struct ActivateIdentityRequest {
     pub client_request_id: Option<String>,
 }
 
+impl ActivateIdentityRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for ActivateIdentityRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ActivateIdentityRequest")
@@ -2160,6 +2972,25 @@ pub struct BatchEnrollIdentitiesRequest {
     pub client_request_id: Option<String>,
     #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<EnrollIdentityItem>>,
+}
+
+impl BatchEnrollIdentitiesRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = Some(v.into());
+        self
+    }
+
+    /// Sets `items`.
+    pub fn items(mut self, v: Vec<EnrollIdentityItem>) -> Self {
+        self.items = Some(v);
+        self
+    }
 }
 
 impl fmt::Debug for BatchEnrollIdentitiesRequest {
@@ -2290,6 +3121,33 @@ pub struct ChallengeRequest {
     pub ssn: Option<String>,
 }
 
+impl ChallengeRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(correlation_id: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.correlation_id = correlation_id.into();
+        this
+    }
+
+    /// Sets `correlationId`.
+    pub fn correlation_id(mut self, v: impl Into<String>) -> Self {
+        self.correlation_id = v.into();
+        self
+    }
+
+    /// Sets `dob`.
+    pub fn dob(mut self, v: impl Into<String>) -> Self {
+        self.dob = Some(v.into());
+        self
+    }
+
+    /// Sets `ssn`.
+    pub fn ssn(mut self, v: impl Into<String>) -> Self {
+        self.ssn = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for ChallengeRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ChallengeRequest")
@@ -2347,6 +3205,43 @@ pub struct CompleteAddress {
     pub region: Option<String>,
 }
 
+impl CompleteAddress {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, v: impl Into<String>) -> Self {
+        self.address = Some(v.into());
+        self
+    }
+
+    /// Sets `city`.
+    pub fn city(mut self, v: impl Into<String>) -> Self {
+        self.city = Some(v.into());
+        self
+    }
+
+    /// Sets `extendedAddress`.
+    pub fn extended_address(mut self, v: impl Into<String>) -> Self {
+        self.extended_address = Some(v.into());
+        self
+    }
+
+    /// Sets `postalCode`.
+    pub fn postal_code(mut self, v: impl Into<String>) -> Self {
+        self.postal_code = Some(v.into());
+        self
+    }
+
+    /// Sets `region`.
+    pub fn region(mut self, v: impl Into<String>) -> Self {
+        self.region = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for CompleteAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CompleteAddress")
@@ -2382,6 +3277,49 @@ pub struct CompleteIndividual {
     pub ssn: Option<String>,
 }
 
+impl CompleteIndividual {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `addresses`.
+    pub fn addresses(mut self, v: Vec<CompleteAddress>) -> Self {
+        self.addresses = Some(v);
+        self
+    }
+
+    /// Sets `dob`.
+    pub fn dob(mut self, v: impl Into<String>) -> Self {
+        self.dob = Some(v.into());
+        self
+    }
+
+    /// Sets `emailAddresses`.
+    pub fn email_addresses(mut self, v: Vec<String>) -> Self {
+        self.email_addresses = Some(v);
+        self
+    }
+
+    /// Sets `firstName`.
+    pub fn first_name(mut self, v: impl Into<String>) -> Self {
+        self.first_name = Some(v.into());
+        self
+    }
+
+    /// Sets `lastName`.
+    pub fn last_name(mut self, v: impl Into<String>) -> Self {
+        self.last_name = Some(v.into());
+        self
+    }
+
+    /// Sets `ssn`.
+    pub fn ssn(mut self, v: impl Into<String>) -> Self {
+        self.ssn = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for CompleteIndividual {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CompleteIndividual")
@@ -2403,6 +3341,28 @@ pub struct CompleteRequest {
     pub correlation_id: String,
     #[serde(rename = "individual")]
     pub individual: CompleteIndividual,
+}
+
+impl CompleteRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(correlation_id: impl Into<String>, individual: CompleteIndividual) -> Self {
+        let mut this = Self::default();
+        this.correlation_id = correlation_id.into();
+        this.individual = individual;
+        this
+    }
+
+    /// Sets `correlationId`.
+    pub fn correlation_id(mut self, v: impl Into<String>) -> Self {
+        self.correlation_id = v.into();
+        self
+    }
+
+    /// Sets `individual`.
+    pub fn individual(mut self, v: CompleteIndividual) -> Self {
+        self.individual = v;
+        self
+    }
 }
 
 impl fmt::Debug for CompleteRequest {
@@ -2451,6 +3411,19 @@ pub struct CrossDomainIdentityRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
+}
+
+impl CrossDomainIdentityRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = Some(v.into());
+        self
+    }
 }
 
 impl fmt::Debug for CrossDomainIdentityRequest {
@@ -2510,6 +3483,28 @@ pub struct DeviceRevokeRequest {
     /// The unique identifier for the Prove Key on the device.
     #[serde(rename = "deviceId")]
     pub device_id: String,
+}
+
+impl DeviceRevokeRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(client_request_id: impl Into<String>, device_id: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.client_request_id = client_request_id.into();
+        this.device_id = device_id.into();
+        this
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = v.into();
+        self
+    }
+
+    /// Sets `deviceId`.
+    pub fn device_id(mut self, v: impl Into<String>) -> Self {
+        self.device_id = v.into();
+        self
+    }
 }
 
 impl fmt::Debug for DeviceRevokeRequest {
@@ -2577,6 +3572,21 @@ pub struct DomainConfirmLinkRequest {
     pub pcid: String,
 }
 
+impl DomainConfirmLinkRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(pcid: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.pcid = pcid.into();
+        this
+    }
+
+    /// Sets `pcid`.
+    pub fn pcid(mut self, v: impl Into<String>) -> Self {
+        self.pcid = v.into();
+        self
+    }
+}
+
 impl fmt::Debug for DomainConfirmLinkRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DomainConfirmLinkRequest")
@@ -2632,6 +3642,27 @@ pub struct DomainLinkRequest {
     pub pcid: String,
     #[serde(rename = "scopes", default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
+}
+
+impl DomainLinkRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(pcid: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.pcid = pcid.into();
+        this
+    }
+
+    /// Sets `pcid`.
+    pub fn pcid(mut self, v: impl Into<String>) -> Self {
+        self.pcid = v.into();
+        self
+    }
+
+    /// Sets `scopes`.
+    pub fn scopes(mut self, v: Vec<String>) -> Self {
+        self.scopes = Some(v);
+        self
+    }
 }
 
 impl fmt::Debug for DomainLinkRequest {
@@ -2692,6 +3723,25 @@ pub struct DomainUnlinkRequest {
     pub pcid_to: Option<String>,
 }
 
+impl DomainUnlinkRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `pcidFrom`.
+    pub fn pcid_from(mut self, v: impl Into<String>) -> Self {
+        self.pcid_from = Some(v.into());
+        self
+    }
+
+    /// Sets `pcidTo`.
+    pub fn pcid_to(mut self, v: impl Into<String>) -> Self {
+        self.pcid_to = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for DomainUnlinkRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DomainUnlinkRequest")
@@ -2740,6 +3790,51 @@ pub struct EnrollIdentityRequest {
     /// International phone numbers require a leading `+` followed by the country code. Acceptable characters are: alphanumeric with symbols '+'.
     #[serde(rename = "phoneNumber")]
     pub phone_number: String,
+}
+
+impl EnrollIdentityRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.phone_number = phone_number.into();
+        this
+    }
+
+    /// Sets `clientCustomerId`.
+    pub fn client_customer_id(mut self, v: impl Into<String>) -> Self {
+        self.client_customer_id = Some(v.into());
+        self
+    }
+
+    /// Sets `clientHumanId`.
+    pub fn client_human_id(mut self, v: impl Into<String>) -> Self {
+        self.client_human_id = Some(v.into());
+        self
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = Some(v.into());
+        self
+    }
+
+    /// Sets `deviceId`.
+    pub fn device_id(mut self, v: impl Into<String>) -> Self {
+        self.device_id = Some(v.into());
+        self
+    }
+
+    /// Sets `identityAttributes`.
+    pub fn identity_attributes(mut self, v: Vec<IdentityAttribute>) -> Self {
+        self.identity_attributes = Some(v);
+        self
+    }
+
+    /// Sets `phoneNumber`.
+    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
+        self.phone_number = v.into();
+        self
+    }
 }
 
 impl fmt::Debug for EnrollIdentityRequest {
@@ -2873,6 +3968,19 @@ pub struct DeactivateIdentityRequest {
     pub client_request_id: Option<String>,
 }
 
+impl DeactivateIdentityRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for DeactivateIdentityRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DeactivateIdentityRequest")
@@ -2928,6 +4036,69 @@ pub struct StartRequest {
     pub ssn: Option<String>,
 }
 
+impl StartRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(flow_type: impl Into<FlowType>) -> Self {
+        let mut this = Self::default();
+        this.flow_type = flow_type.into();
+        this
+    }
+
+    /// Sets `allowOTPRetry`.
+    pub fn allow_otp_retry(mut self, v: bool) -> Self {
+        self.allow_otp_retry = Some(v);
+        self
+    }
+
+    /// Sets `dob`.
+    pub fn dob(mut self, v: impl Into<String>) -> Self {
+        self.dob = Some(v.into());
+        self
+    }
+
+    /// Sets `emailAddress`.
+    pub fn email_address(mut self, v: impl Into<String>) -> Self {
+        self.email_address = Some(v.into());
+        self
+    }
+
+    /// Sets `finalTargetUrl`.
+    pub fn final_target_url(mut self, v: impl Into<String>) -> Self {
+        self.final_target_url = Some(v.into());
+        self
+    }
+
+    /// Sets `flowType`.
+    pub fn flow_type(mut self, v: impl Into<FlowType>) -> Self {
+        self.flow_type = v.into();
+        self
+    }
+
+    /// Sets `ipAddress`.
+    pub fn ip_address(mut self, v: impl Into<String>) -> Self {
+        self.ip_address = Some(v.into());
+        self
+    }
+
+    /// Sets `phoneNumber`.
+    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
+        self.phone_number = Some(v.into());
+        self
+    }
+
+    /// Sets `smsMessage`.
+    pub fn sms_message(mut self, v: impl Into<String>) -> Self {
+        self.sms_message = Some(v.into());
+        self
+    }
+
+    /// Sets `ssn`.
+    pub fn ssn(mut self, v: impl Into<String>) -> Self {
+        self.ssn = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for StartRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StartRequest")
@@ -2980,6 +4151,35 @@ pub struct TokenRequest {
     /// The grant type. This field only accepts `client_credentials`.
     #[serde(rename = "grant_type")]
     pub grant_type: String,
+}
+
+impl TokenRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>, grant_type: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.client_id = client_id.into();
+        this.client_secret = client_secret.into();
+        this.grant_type = grant_type.into();
+        this
+    }
+
+    /// Sets `client_id`.
+    pub fn client_id(mut self, v: impl Into<String>) -> Self {
+        self.client_id = v.into();
+        self
+    }
+
+    /// Sets `client_secret`.
+    pub fn client_secret(mut self, v: impl Into<String>) -> Self {
+        self.client_secret = v.into();
+        self
+    }
+
+    /// Sets `grant_type`.
+    pub fn grant_type(mut self, v: impl Into<String>) -> Self {
+        self.grant_type = v.into();
+        self
+    }
 }
 
 impl fmt::Debug for TokenRequest {
@@ -3041,6 +4241,34 @@ pub struct UnifyBindRequest {
     /// based on the region the number originates from. Acceptable characters are: alphanumeric with symbols '+'.
     #[serde(rename = "phoneNumber")]
     pub phone_number: String,
+}
+
+impl UnifyBindRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(correlation_id: impl Into<String>, phone_number: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.correlation_id = correlation_id.into();
+        this.phone_number = phone_number.into();
+        this
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = Some(v.into());
+        self
+    }
+
+    /// Sets `correlationId`.
+    pub fn correlation_id(mut self, v: impl Into<String>) -> Self {
+        self.correlation_id = v.into();
+        self
+    }
+
+    /// Sets `phoneNumber`.
+    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
+        self.phone_number = v.into();
+        self
+    }
 }
 
 impl fmt::Debug for UnifyBindRequest {
@@ -3170,6 +4398,106 @@ pub struct UnifyRequest {
     pub sms_message: Option<String>,
 }
 
+impl UnifyRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(client_request_id: impl Into<String>, possession_type: impl Into<PossessionType>) -> Self {
+        let mut this = Self::default();
+        this.client_request_id = client_request_id.into();
+        this.possession_type = possession_type.into();
+        this
+    }
+
+    /// Sets `allowOTPRetry`.
+    pub fn allow_otp_retry(mut self, v: bool) -> Self {
+        self.allow_otp_retry = Some(v);
+        self
+    }
+
+    /// Sets `checkReputation`.
+    pub fn check_reputation(mut self, v: bool) -> Self {
+        self.check_reputation = Some(v);
+        self
+    }
+
+    /// Sets `clientCustomerId`.
+    pub fn client_customer_id(mut self, v: impl Into<String>) -> Self {
+        self.client_customer_id = Some(v.into());
+        self
+    }
+
+    /// Sets `clientHumanId`.
+    pub fn client_human_id(mut self, v: impl Into<String>) -> Self {
+        self.client_human_id = Some(v.into());
+        self
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = v.into();
+        self
+    }
+
+    /// Sets `deviceId`.
+    pub fn device_id(mut self, v: impl Into<String>) -> Self {
+        self.device_id = Some(v.into());
+        self
+    }
+
+    /// Sets `emailAddress`.
+    pub fn email_address(mut self, v: impl Into<String>) -> Self {
+        self.email_address = Some(v.into());
+        self
+    }
+
+    /// Sets `finalTargetUrl`.
+    pub fn final_target_url(mut self, v: impl Into<String>) -> Self {
+        self.final_target_url = Some(v.into());
+        self
+    }
+
+    /// Sets `ipAddress`.
+    pub fn ip_address(mut self, v: impl Into<String>) -> Self {
+        self.ip_address = Some(v.into());
+        self
+    }
+
+    /// Sets `mobileAuthEnabled`.
+    pub fn mobile_auth_enabled(mut self, v: bool) -> Self {
+        self.mobile_auth_enabled = Some(v);
+        self
+    }
+
+    /// Sets `phoneNumber`.
+    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
+        self.phone_number = Some(v.into());
+        self
+    }
+
+    /// Sets `possessionType`.
+    pub fn possession_type(mut self, v: impl Into<PossessionType>) -> Self {
+        self.possession_type = v.into();
+        self
+    }
+
+    /// Sets `proveId`.
+    pub fn prove_id(mut self, v: impl Into<String>) -> Self {
+        self.prove_id = Some(v.into());
+        self
+    }
+
+    /// Sets `rebind`.
+    pub fn rebind(mut self, v: bool) -> Self {
+        self.rebind = Some(v);
+        self
+    }
+
+    /// Sets `smsMessage`.
+    pub fn sms_message(mut self, v: impl Into<String>) -> Self {
+        self.sms_message = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for UnifyRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UnifyRequest")
@@ -3228,6 +4556,27 @@ pub struct UnifyStatusRequest {
     /// from the v3/unify endpoint and cannot be reused outside of a single flow.
     #[serde(rename = "correlationId")]
     pub correlation_id: String,
+}
+
+impl UnifyStatusRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(correlation_id: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.correlation_id = correlation_id.into();
+        this
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = Some(v.into());
+        self
+    }
+
+    /// Sets `correlationId`.
+    pub fn correlation_id(mut self, v: impl Into<String>) -> Self {
+        self.correlation_id = v.into();
+        self
+    }
 }
 
 impl fmt::Debug for UnifyStatusRequest {
@@ -3296,6 +4645,21 @@ pub struct ValidateRequest {
     pub correlation_id: String,
 }
 
+impl ValidateRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(correlation_id: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.correlation_id = correlation_id.into();
+        this
+    }
+
+    /// Sets `correlationId`.
+    pub fn correlation_id(mut self, v: impl Into<String>) -> Self {
+        self.correlation_id = v.into();
+        self
+    }
+}
+
 impl fmt::Debug for ValidateRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ValidateRequest")
@@ -3346,6 +4710,27 @@ pub struct VerifyBatchRequest {
     /// Batch of verify requests to process. The array length cannot exceed 1000 items.
     #[serde(rename = "items", default)]
     pub items: Vec<VerifyBatchRequestItem>,
+}
+
+impl VerifyBatchRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(items: Vec<VerifyBatchRequestItem>) -> Self {
+        let mut this = Self::default();
+        this.items = items;
+        this
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = Some(v.into());
+        self
+    }
+
+    /// Sets `items`.
+    pub fn items(mut self, v: Vec<VerifyBatchRequestItem>) -> Self {
+        self.items = v;
+        self
+    }
 }
 
 impl fmt::Debug for VerifyBatchRequest {
@@ -3418,6 +4803,82 @@ pub struct VerifyRequest {
     /// The verification method based on the use case and authorization level. Current allowed values: "verifiedUser", "accountOpening", "humanAssurance", "prefill", "prefillForBiz", "identityResolution".
     #[serde(rename = "verificationType")]
     pub verification_type: VerificationType,
+}
+
+impl VerifyRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(phone_number: impl Into<String>, verification_type: impl Into<VerificationType>) -> Self {
+        let mut this = Self::default();
+        this.phone_number = phone_number.into();
+        this.verification_type = verification_type.into();
+        this
+    }
+
+    /// Sets `clientCustomerId`.
+    pub fn client_customer_id(mut self, v: impl Into<String>) -> Self {
+        self.client_customer_id = Some(v.into());
+        self
+    }
+
+    /// Sets `clientHumanId`.
+    pub fn client_human_id(mut self, v: impl Into<String>) -> Self {
+        self.client_human_id = Some(v.into());
+        self
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = Some(v.into());
+        self
+    }
+
+    /// Sets `emailAddress`.
+    pub fn email_address(mut self, v: impl Into<String>) -> Self {
+        self.email_address = Some(v.into());
+        self
+    }
+
+    /// Sets `firstName`.
+    pub fn first_name(mut self, v: impl Into<String>) -> Self {
+        self.first_name = Some(v.into());
+        self
+    }
+
+    /// Sets `identityAttributes`.
+    pub fn identity_attributes(mut self, v: Vec<IdentityAttribute>) -> Self {
+        self.identity_attributes = Some(v);
+        self
+    }
+
+    /// Sets `ipAddress`.
+    pub fn ip_address(mut self, v: impl Into<String>) -> Self {
+        self.ip_address = Some(v.into());
+        self
+    }
+
+    /// Sets `lastName`.
+    pub fn last_name(mut self, v: impl Into<String>) -> Self {
+        self.last_name = Some(v.into());
+        self
+    }
+
+    /// Sets `phoneNumber`.
+    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
+        self.phone_number = v.into();
+        self
+    }
+
+    /// Sets `userAgent`.
+    pub fn user_agent(mut self, v: impl Into<String>) -> Self {
+        self.user_agent = Some(v.into());
+        self
+    }
+
+    /// Sets `verificationType`.
+    pub fn verification_type(mut self, v: impl Into<VerificationType>) -> Self {
+        self.verification_type = v.into();
+        self
+    }
 }
 
 impl fmt::Debug for VerifyRequest {
@@ -3537,6 +4998,78 @@ pub struct VerifyBatchRequestItem {
     pub verification_type: VerificationType,
 }
 
+impl VerifyBatchRequestItem {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(first_name: impl Into<String>, last_name: impl Into<String>, phone_number: impl Into<String>, verification_type: impl Into<VerificationType>) -> Self {
+        let mut this = Self::default();
+        this.first_name = first_name.into();
+        this.last_name = last_name.into();
+        this.phone_number = phone_number.into();
+        this.verification_type = verification_type.into();
+        this
+    }
+
+    /// Sets `clientCustomerId`.
+    pub fn client_customer_id(mut self, v: impl Into<String>) -> Self {
+        self.client_customer_id = Some(v.into());
+        self
+    }
+
+    /// Sets `clientHumanId`.
+    pub fn client_human_id(mut self, v: impl Into<String>) -> Self {
+        self.client_human_id = Some(v.into());
+        self
+    }
+
+    /// Sets `emailAddress`.
+    pub fn email_address(mut self, v: impl Into<String>) -> Self {
+        self.email_address = Some(v.into());
+        self
+    }
+
+    /// Sets `firstName`.
+    pub fn first_name(mut self, v: impl Into<String>) -> Self {
+        self.first_name = v.into();
+        self
+    }
+
+    /// Sets `ipAddress`.
+    pub fn ip_address(mut self, v: impl Into<String>) -> Self {
+        self.ip_address = Some(v.into());
+        self
+    }
+
+    /// Sets `lastName`.
+    pub fn last_name(mut self, v: impl Into<String>) -> Self {
+        self.last_name = v.into();
+        self
+    }
+
+    /// Sets `phoneNumber`.
+    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
+        self.phone_number = v.into();
+        self
+    }
+
+    /// Sets `proveId`.
+    pub fn prove_id(mut self, v: impl Into<String>) -> Self {
+        self.prove_id = Some(v.into());
+        self
+    }
+
+    /// Sets `userAgent`.
+    pub fn user_agent(mut self, v: impl Into<String>) -> Self {
+        self.user_agent = Some(v.into());
+        self
+    }
+
+    /// Sets `verificationType`.
+    pub fn verification_type(mut self, v: impl Into<VerificationType>) -> Self {
+        self.verification_type = v.into();
+        self
+    }
+}
+
 impl fmt::Debug for VerifyBatchRequestItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyBatchRequestItem")
@@ -3625,6 +5158,25 @@ pub struct VerifyStatusRequest {
     pub correlation_id: Option<String>,
 }
 
+impl VerifyStatusRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = Some(v.into());
+        self
+    }
+
+    /// Sets `correlationId`.
+    pub fn correlation_id(mut self, v: impl Into<String>) -> Self {
+        self.correlation_id = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for VerifyStatusRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyStatusRequest")
@@ -3708,6 +5260,78 @@ pub struct LegacyVerifyRequest {
     pub sms_message: Option<String>,
 }
 
+impl LegacyVerifyRequest {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(first_name: impl Into<String>, last_name: impl Into<String>, phone_number: impl Into<String>, possession_type: impl Into<PossessionType>) -> Self {
+        let mut this = Self::default();
+        this.first_name = first_name.into();
+        this.last_name = last_name.into();
+        this.phone_number = phone_number.into();
+        this.possession_type = possession_type.into();
+        this
+    }
+
+    /// Sets `allowOTPRetry`.
+    pub fn allow_otp_retry(mut self, v: bool) -> Self {
+        self.allow_otp_retry = Some(v);
+        self
+    }
+
+    /// Sets `clientCustomerId`.
+    pub fn client_customer_id(mut self, v: impl Into<String>) -> Self {
+        self.client_customer_id = Some(v.into());
+        self
+    }
+
+    /// Sets `clientRequestId`.
+    pub fn client_request_id(mut self, v: impl Into<String>) -> Self {
+        self.client_request_id = Some(v.into());
+        self
+    }
+
+    /// Sets `emailAddress`.
+    pub fn email_address(mut self, v: impl Into<String>) -> Self {
+        self.email_address = Some(v.into());
+        self
+    }
+
+    /// Sets `finalTargetUrl`.
+    pub fn final_target_url(mut self, v: impl Into<String>) -> Self {
+        self.final_target_url = Some(v.into());
+        self
+    }
+
+    /// Sets `firstName`.
+    pub fn first_name(mut self, v: impl Into<String>) -> Self {
+        self.first_name = v.into();
+        self
+    }
+
+    /// Sets `lastName`.
+    pub fn last_name(mut self, v: impl Into<String>) -> Self {
+        self.last_name = v.into();
+        self
+    }
+
+    /// Sets `phoneNumber`.
+    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
+        self.phone_number = v.into();
+        self
+    }
+
+    /// Sets `possessionType`.
+    pub fn possession_type(mut self, v: impl Into<PossessionType>) -> Self {
+        self.possession_type = v.into();
+        self
+    }
+
+    /// Sets `smsMessage`.
+    pub fn sms_message(mut self, v: impl Into<String>) -> Self {
+        self.sms_message = Some(v.into());
+        self
+    }
+}
+
 impl fmt::Debug for LegacyVerifyRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LegacyVerifyRequest")
@@ -3776,6 +5400,33 @@ pub struct EnrollIdentityItem {
     /// The number of the consumer being enrolled. US phone numbers can be passed in with or without a leading +1. Acceptable characters are: alphanumeric with symbols '+'.
     #[serde(rename = "phoneNumber")]
     pub phone_number: String,
+}
+
+impl EnrollIdentityItem {
+    /// A value with the required fields set; set the others with the builder methods.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        let mut this = Self::default();
+        this.phone_number = phone_number.into();
+        this
+    }
+
+    /// Sets `clientCustomerId`.
+    pub fn client_customer_id(mut self, v: impl Into<String>) -> Self {
+        self.client_customer_id = Some(v.into());
+        self
+    }
+
+    /// Sets `deviceId`.
+    pub fn device_id(mut self, v: impl Into<String>) -> Self {
+        self.device_id = Some(v.into());
+        self
+    }
+
+    /// Sets `phoneNumber`.
+    pub fn phone_number(mut self, v: impl Into<String>) -> Self {
+        self.phone_number = v.into();
+        self
+    }
 }
 
 impl fmt::Debug for EnrollIdentityItem {

@@ -4,6 +4,7 @@
 //! optional fields are `Option` and omitted from requests when unset, unknown response fields
 //! are ignored, enums keep unknown values, and free-form maps such as `evaluation` are kept
 //! as JSON. `Debug` never shows personal data or secrets.
+mod convert;
 mod enums;
 mod generated;
 pub mod meta;
