@@ -57,7 +57,7 @@ pub(crate) fn is_retryable(class: RetryClass, failure: Failure) -> bool {
         Failure::Status(429) => true,
         Failure::Permanent => false,
         Failure::Broken | Failure::AttemptTimeout => class == RetryClass::Idempotent,
-        Failure::Status(502 | 503 | 504) => class == RetryClass::Idempotent,
+        Failure::Status(502..=504) => class == RetryClass::Idempotent,
         Failure::Status(_) => false,
     }
 }

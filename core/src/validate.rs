@@ -240,7 +240,7 @@ pub(crate) fn auth_request_id(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-fn opt<'a>(v: &'a Option<String>) -> Option<&'a str> {
+fn opt(v: &Option<String>) -> Option<&str> {
     v.as_deref()
 }
 

@@ -3,13 +3,13 @@ use super::*;
 
 impl From<ChallengeAddress> for CompleteAddress {
     fn from(a: ChallengeAddress) -> Self {
-        let mut out = CompleteAddress::default();
-        out.address = a.address;
-        out.extended_address = a.extended_address;
-        out.city = a.city;
-        out.region = a.region;
-        out.postal_code = a.postal_code;
-        out
+        CompleteAddress {
+            address: a.address,
+            extended_address: a.extended_address,
+            city: a.city,
+            region: a.region,
+            postal_code: a.postal_code,
+        }
     }
 }
 
@@ -17,14 +17,14 @@ impl From<ChallengeIndividual> for CompleteIndividual {
     /// The individual returned by `/v3/challenge`, ready to be confirmed (or edited) and sent
     /// to `/v3/complete`.
     fn from(i: ChallengeIndividual) -> Self {
-        let mut out = CompleteIndividual::default();
-        out.first_name = i.first_name;
-        out.last_name = i.last_name;
-        out.dob = i.dob;
-        out.ssn = i.ssn;
-        out.email_addresses = i.email_addresses;
-        out.addresses = i.addresses.map(|v| v.into_iter().map(CompleteAddress::from).collect());
-        out
+        CompleteIndividual {
+            first_name: i.first_name,
+            last_name: i.last_name,
+            dob: i.dob,
+            ssn: i.ssn,
+            email_addresses: i.email_addresses,
+            addresses: i.addresses.map(|v| v.into_iter().map(CompleteAddress::from).collect()),
+        }
     }
 }
 
