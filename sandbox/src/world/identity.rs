@@ -6,15 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Map, Value};
 
 use super::users::{Product, TestUser};
-use super::validate::{invalid, Body, Res};
+use super::validate::{batch_items, invalid, Body, Res, MAX_BATCH};
 use super::{new_id, obj, other, s, user_for, Ctx, State};
 use crate::api::ApiResponse;
+use crate::clock::rfc3339;
 
 /// Products whose test users may be enrolled: Identity Manager's own, plus Unify (enrolment with a
 /// Prove Key `deviceId`) and Verified Users (verify-and-enroll).
 const PRODUCTS: &[Product] = &[Product::IdentityManager, Product::Unify, Product::VerifiedUsers];
 /// Largest batch enroll and largest page of a batch get.
-pub const MAX_BATCH: usize = 100;
 /// Page size of a batch get when `limit` is not given.
 pub const DEFAULT_LIMIT: usize = 10;
 
@@ -66,23 +66,6 @@ fn not_found() -> ApiResponse {
     ApiResponse::error(404, 8011, "Identity Not Found")
 }
 
-/// Formats Unix milliseconds as RFC 3339 UTC (`YYYY-MM-DDTHH:MM:SSZ`).
-pub fn rfc3339(ms: u64) -> String {
-    let secs = ms / 1000;
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
-}
 
 fn enroll_one(
     st: &mut State,
@@ -150,14 +133,10 @@ pub fn batch_enroll(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
         Some(a) => Some(a),
         None => b.opt_array("identities")?,
     };
-    let items = items.filter(|a| !a.is_empty()).ok_or_else(|| ApiResponse::missing_field("items"))?;
-    if items.len() > MAX_BATCH {
-        return Err(invalid(format!("field 'items' must hold at most {MAX_BATCH} items")));
-    }
-    let prefixes: Vec<String> = (0..items.len()).map(|i| format!("items[{i}].")).collect();
+    let items = batch_items(items)?;
     // Request-level checks first, so a malformed batch enrolls nothing.
     let mut parsed = Vec::with_capacity(items.len());
-    for (item, prefix) in items.iter().zip(&prefixes) {
+    for (item, prefix) in &items {
         let ib = Body::nested(item, prefix)?;
         if ib.has("phoneNumber") {
             let phone = ib.req_str("phoneNumber")?;
@@ -315,16 +294,4 @@ pub fn cross_domain(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
         }
     }
     Ok(ApiResponse::ok(json!({"count": identities.len(), "identities": identities})))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rfc3339;
-
-    #[test]
-    fn rfc3339_formats() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_700_000_000_000), "2023-11-14T22:13:20Z");
-        assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00Z");
-    }
 }

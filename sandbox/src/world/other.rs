@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::identity::rfc3339;
+use crate::clock::rfc3339;
 use super::validate::{invalid, req_query, Body, Res};
 use super::{new_id, obj, s, user_for, users, Ctx, State};
 use crate::api::ApiResponse;

@@ -9,19 +9,7 @@ use crate::api::ApiResponse;
 
 /// The user's data as Challenge returns it (`V3ChallengeIndividualRequest`).
 pub fn individual(user: &TestUser) -> Value {
-    let addresses: Vec<Value> = user
-        .addresses
-        .iter()
-        .map(|a| {
-            obj([
-                ("address", s(a.address)),
-                ("extendedAddress", a.extended.map(|e| json!(e))),
-                ("city", s(a.city)),
-                ("region", s(a.region)),
-                ("postalCode", s(a.postal_code)),
-            ])
-        })
-        .collect();
+    let addresses: Vec<Value> = user.addresses.iter().map(|a| a.to_json("postalCode")).collect();
     obj([
         ("firstName", s(user.first_name)),
         ("lastName", s(user.last_name)),

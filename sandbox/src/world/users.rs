@@ -39,6 +39,22 @@ pub struct PostalAddress {
     pub postal_code: &'static str,
 }
 
+impl PostalAddress {
+    /// The address as a JSON object. The postal code is `postalCode` in Pre-Fill individuals and
+    /// `zipCode` in Verified Users identities.
+    pub fn to_json(&self, postal_code_key: &str) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        m.insert("address".into(), self.address.into());
+        if let Some(e) = self.extended {
+            m.insert("extendedAddress".into(), e.into());
+        }
+        m.insert("city".into(), self.city.into());
+        m.insert("region".into(), self.region.into());
+        m.insert(postal_code_key.into(), self.postal_code.into());
+        serde_json::Value::Object(m)
+    }
+}
+
 /// One documented test user.
 #[derive(Clone, Copy)]
 pub struct TestUser {

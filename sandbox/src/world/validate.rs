@@ -12,6 +12,19 @@ pub fn invalid(reason: impl Into<String>) -> ApiResponse {
     ApiResponse::error(400, 8001, reason.into())
 }
 
+/// Most items a batch request may carry (verify batch, identity batch enroll).
+pub const MAX_BATCH: usize = 100;
+
+/// The items of a batch request, each with its field-name prefix (`items[i].`) for messages:
+/// at least one item (else 400 1001 naming `items`), at most [`MAX_BATCH`] (else 400 8001).
+pub fn batch_items(items: Option<&Vec<Value>>) -> Res<Vec<(&Value, String)>> {
+    let items = items.filter(|a| !a.is_empty()).ok_or_else(|| ApiResponse::missing_field("items"))?;
+    if items.len() > MAX_BATCH {
+        return Err(invalid(format!("field 'items' must hold at most {MAX_BATCH} items")));
+    }
+    Ok(items.iter().enumerate().map(|(i, item)| (item, format!("items[{i}]."))).collect())
+}
+
 /// A JSON object request body. A missing body reads as an empty object (so required fields are
 /// reported as missing); any other non-object JSON is malformed.
 #[derive(Clone, Copy)]

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::session::{Channel, Flow, Possession, VerifyFlow};
 use super::users::{Outcome, Product, TestUser};
-use super::validate::{correlation_id, final_target_url, invalid, Body, Res};
+use super::validate::{batch_items, correlation_id, final_target_url, Body, Res};
 use super::{create_session, evaluation, identity, new_id, obj, s, session_mut, step_not_allowed, user_for, Ctx, State};
 use crate::api::ApiResponse;
 
@@ -14,7 +14,6 @@ pub const VERIFICATION_TYPES: &[&str] =
     &["humanAssurance", "verifiedUser", "accountOpening", "prefill", "prefillForBiz", "identityResolution"];
 
 /// Most items a batch accepts.
-pub const MAX_BATCH: usize = 100;
 
 /// A stable, opaque phone alias per project and phone.
 fn phone_alias(client_id: &str, user: &TestUser) -> String {
@@ -151,19 +150,7 @@ fn identity_of(user: &TestUser, verification_type: &str) -> Value {
         if let Some(ssn) = user.ssn {
             m.insert("nationalId".into(), json!(format!("{}-{}-{}", &ssn[..3], &ssn[3..5], &ssn[5..])));
         }
-        let addresses: Vec<Value> = user
-            .addresses
-            .iter()
-            .map(|a| {
-                obj([
-                    ("address", s(a.address)),
-                    ("extendedAddress", a.extended.map(|e| json!(e))),
-                    ("city", s(a.city)),
-                    ("region", s(a.region)),
-                    ("zipCode", s(a.postal_code)),
-                ])
-            })
-            .collect();
+        let addresses: Vec<Value> = user.addresses.iter().map(|a| a.to_json("zipCode")).collect();
         if !addresses.is_empty() {
             m.insert("addresses".into(), Value::Array(addresses));
         }
@@ -209,14 +196,10 @@ fn verify_current(ctx: &Ctx<'_>, st: &mut State, b: &Body<'_>) -> Res<ApiRespons
 pub fn verify_batch(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
     let b = ctx.body()?;
     let request = b.opt_str("clientRequestId")?;
-    let items = b.opt_array("items")?.filter(|a| !a.is_empty()).ok_or_else(|| ApiResponse::missing_field("items"))?;
-    if items.len() > MAX_BATCH {
-        return Err(invalid(format!("field 'items' must hold at most {MAX_BATCH} items")));
-    }
+    let items = batch_items(b.opt_array("items")?)?;
     // Validate every item before answering anything, as a request-level check.
-    let prefixes: Vec<String> = (0..items.len()).map(|i| format!("items[{i}].")).collect();
     let mut parsed = Vec::with_capacity(items.len());
-    for (item, prefix) in items.iter().zip(&prefixes) {
+    for (item, prefix) in &items {
         let ib = Body::nested(item, prefix)?;
         let first = ib.req_str("firstName")?;
         let last = ib.req_str("lastName")?;
