@@ -1,0 +1,393 @@
+'use strict';
+// prove-sdk for Node.js: a thin layer over the native addon (Rust core). Every operation,
+// validation rule, retry and error decision lives in the core; this file maps names, options,
+// JSON and errors.
+
+const native = require('../native/index.cjs');
+const METHODS = require('./generated/methods.cjs');
+const errors = require('./errors.cjs');
+const { ValidationError, WebhookError, fromNative } = errors;
+
+const VERSION = require('../package.json').version;
+
+// The generated table and the loaded addon must describe the same methods.
+{
+  const nativeNames = native.methods().map((m) => m.name).join(',');
+  const tableNames = METHODS.map((m) => m.name).join(',');
+  if (nativeNames !== tableNames) {
+    throw new Error('prove-sdk: the native addon does not match lib/generated/methods.cjs; rebuild the package');
+  }
+}
+
+const BY_NAME = new Map(METHODS.map((m) => [m.name, m]));
+
+/** Environment variables read by ProveClient.fromEnv. */
+const ENV_VARS = ['PROVE_CLIENT_ID', 'PROVE_CLIENT_SECRET', 'PROVE_ENV', 'PROVE_BASE_URL'];
+
+function fail(field, text) {
+  return new ValidationError(`${field}: ${text}`, { kind: 'Validation', field });
+}
+
+function optString(obj, key) {
+  const v = obj[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw fail(key, 'must be a string');
+  return v;
+}
+
+function optNumber(obj, key, prefix = '') {
+  const v = obj[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw fail(prefix + key, 'must be a finite number, at least 0');
+  return v;
+}
+
+function retryOptions(retry) {
+  if (retry === undefined || retry === null) return undefined;
+  if (retry === false) return { maxRetries: 0 };
+  if (typeof retry !== 'object') throw fail('retry', 'must be an object or false');
+  const out = {};
+  const max = optNumber(retry, 'maxRetries', 'retry.');
+  if (max !== undefined) {
+    if (!Number.isInteger(max) || max > 0xffffffff) throw fail('retry.maxRetries', 'must be an integer, at least 0');
+    out.maxRetries = max;
+  }
+  const ib = optNumber(retry, 'initialBackoffMs', 'retry.');
+  if (ib !== undefined) out.initialBackoffMs = ib;
+  const mb = optNumber(retry, 'maxBackoffMs', 'retry.');
+  if (mb !== undefined) out.maxBackoffMs = mb;
+  return out;
+}
+
+function nativeConfig(config, withCredentials) {
+  if (config === null || typeof config !== 'object') throw fail('config', 'must be an object');
+  const out = {};
+  if (withCredentials) {
+    out.clientId = optString(config, 'clientId');
+    out.clientSecret = optString(config, 'clientSecret');
+    out.environment = optString(config, 'environment');
+    out.baseUrl = optString(config, 'baseUrl');
+  }
+  out.tokenUrl = optString(config, 'tokenUrl');
+  out.timeoutMs = optNumber(config, 'timeoutMs');
+  out.connectTimeoutMs = optNumber(config, 'connectTimeoutMs');
+  out.attemptTimeoutMs = optNumber(config, 'attemptTimeoutMs');
+  out.retry = retryOptions(config.retry);
+  const suffix = optString(config, 'userAgentSuffix');
+  out.userAgentSuffix = `node/${process.versions.node}` + (suffix ? ` ${suffix}` : '');
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+function nativeCallOptions(options) {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object') throw fail('options', 'must be an object');
+  const out = {};
+  let any = false;
+  const t = optNumber(options, 'timeoutMs');
+  if (t !== undefined) { out.timeoutMs = t; any = true; }
+  const a = optNumber(options, 'attemptTimeoutMs');
+  if (a !== undefined) { out.attemptTimeoutMs = a; any = true; }
+  if (options.retries !== undefined && options.retries !== null) {
+    const r = options.retries;
+    if (typeof r !== 'number' || !Number.isInteger(r) || r < 0 || r > 0xffffffff) {
+      throw fail('retries', 'must be an integer, at least 0');
+    }
+    out.retry = { maxRetries: r };
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+/** The request with the per-call clientRequestId applied (the caller's object is not modified). */
+function withClientRequestId(info, request, options) {
+  const id = options && options.clientRequestId;
+  if (id === undefined || id === null) return request;
+  if (typeof id !== 'string') throw fail('clientRequestId', 'must be a string');
+  if (!info.clientRequestId) throw fail('clientRequestId', `is not a field of ${info.requestType} (${info.name})`);
+  if (request === undefined || request === null) return { clientRequestId: id };
+  if (typeof request !== 'object' || Array.isArray(request)) return request; // the core reports the type error
+  if (request.clientRequestId !== undefined) return request;
+  return { ...request, clientRequestId: id };
+}
+
+function encode(request) {
+  if (request === undefined || request === null) return '';
+  let text;
+  try {
+    text = JSON.stringify(request);
+  } catch {
+    throw fail('input', 'cannot be encoded as JSON');
+  }
+  return text === undefined ? '' : text;
+}
+
+function decode(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new errors.DecodeError('the native addon returned invalid JSON', { kind: 'Decode' });
+  }
+}
+
+/** A Prove API client. One instance shares its token cache and connections across all calls. */
+class ProveClient {
+  #native;
+
+  /**
+   * @param {object} config clientId, clientSecret, environment ('uat-us' default, 'prod-us',
+   *   'uat-eu', 'prod-eu') or baseUrl, tokenUrl, timeoutMs, connectTimeoutMs, attemptTimeoutMs,
+   *   retry ({ maxRetries, initialBackoffMs, maxBackoffMs } or false), userAgentSuffix.
+   */
+  constructor(config) {
+    let n;
+    if (config instanceof native.NativeClient) {
+      n = config; // from fromEnv
+    } else {
+      const cfg = nativeConfig(config, true);
+      try {
+        n = new native.NativeClient(cfg);
+      } catch (e) {
+        throw fromNative(e);
+      }
+    }
+    this.#native = n;
+    for (const [group, methods] of GROUPS) {
+      const g = {};
+      for (const info of methods) {
+        const short = info.name.slice(group.length + 1);
+        g[short] = (request, options) => this.call(info.name, request, options);
+      }
+      if (group === 'identityManager') {
+        g.pages = (input, options) => this.#pages(input, options);
+        g.list = (input, options) => this.#items(input, options);
+      }
+      Object.defineProperty(this, group, { value: Object.freeze(g), enumerable: true });
+    }
+  }
+
+  /**
+   * A client configured from PROVE_CLIENT_ID, PROVE_CLIENT_SECRET and PROVE_BASE_URL or PROVE_ENV
+   * (default uat-us), with the other settings of `options`.
+   */
+  static fromEnv(options = {}) {
+    const env = {};
+    for (const k of ENV_VARS) {
+      const v = process.env[k];
+      if (typeof v === 'string') env[k] = v;
+    }
+    const cfg = nativeConfig(options ?? {}, false);
+    let n;
+    try {
+      n = native.NativeClient.fromEnv(env, cfg);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    return new ProveClient(n);
+  }
+
+  /** The base URL operations are sent to. */
+  get baseUrl() {
+    return this.#native.baseUrl;
+  }
+
+  /** `uat-us`, `prod-us`, `uat-eu`, `prod-eu`, or `custom`. */
+  get environment() {
+    return this.#native.environment;
+  }
+
+  /** The User-Agent header sent with every request. */
+  get userAgent() {
+    return this.#native.userAgent;
+  }
+
+  /**
+   * Calls a method by name (see `methods()`), e.g. `client.call('flow.start', {...})`. The
+   * grouped methods (`client.flow.start(...)`) are shorthands for this.
+   */
+  async call(method, request, options) {
+    const info = BY_NAME.get(method);
+    if (info === undefined) throw fail('method', 'unknown method; see methods() for the list');
+    let out;
+    try {
+      const input = encode(withClientRequestId(info, request, options));
+      out = await this.#native.call(method, input, nativeCallOptions(options));
+    } catch (e) {
+      throw fromNative(e);
+    }
+    return decode(out);
+  }
+
+  async *#pages(input, options) {
+    let cursor;
+    try {
+      const req = withClientRequestId(BY_NAME.get('identityManager.listAll'), input, options);
+      cursor = this.#native.listIdentities(encode(req), nativeCallOptions(options));
+    } catch (e) {
+      throw fromNative(e);
+    }
+    for (;;) {
+      let page;
+      try {
+        page = await cursor.nextPage();
+      } catch (e) {
+        throw fromNative(e);
+      }
+      if (page === null) return;
+      yield decode(page);
+    }
+  }
+
+  async *#items(input, options) {
+    for await (const page of this.#pages(input, options)) {
+      for (const item of page.results ?? []) yield item;
+    }
+  }
+
+  /** Never shows credentials. */
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `ProveClient { environment: '${this.environment}', baseUrl: '${this.baseUrl}' }`;
+  }
+}
+
+const GROUPS = new Map();
+for (const m of METHODS) {
+  const group = m.name.slice(0, m.name.indexOf('.'));
+  if (!GROUPS.has(group)) GROUPS.set(group, []);
+  GROUPS.get(group).push(m);
+}
+
+/** Every method `ProveClient.call` accepts: name, operationId, requestType, responseType, clientRequestId. */
+function methods() {
+  return METHODS.map((m) => ({ ...m }));
+}
+
+function bodyArg(rawBody) {
+  if (typeof rawBody === 'string' || Buffer.isBuffer(rawBody)) return rawBody;
+  if (rawBody instanceof Uint8Array) return Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
+  throw new WebhookError('webhook body must be the raw body as a Buffer, Uint8Array or string', { kind: 'Webhook' });
+}
+
+/**
+ * Verifies a webhook delivery and returns its parsed body (`{ notifications: [...] }`).
+ * @param {string} authorizationHeader the X-Prove-Authorization header (`Bearer <jwt>`) or the bare token
+ * @param {Buffer|Uint8Array|string} rawBody the exact body received, before any JSON parsing
+ * @param {string|string[]} secrets the currently valid shared secrets (several during rotation)
+ */
+function verifyWebhook(authorizationHeader, rawBody, secrets) {
+  if (typeof authorizationHeader !== 'string') {
+    throw new WebhookError('missing X-Prove-Authorization header', { kind: 'Webhook' });
+  }
+  const list = typeof secrets === 'string' ? [secrets] : secrets;
+  if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) {
+    throw new WebhookError('webhook secrets must be a string or an array of strings', { kind: 'Webhook' });
+  }
+  let out;
+  try {
+    out = native.verifyWebhook(authorizationHeader, bodyArg(rawBody), list);
+  } catch (e) {
+    throw e instanceof WebhookError ? e : fromNative(e);
+  }
+  return decode(out);
+}
+
+/**
+ * Signs a webhook delivery exactly as Prove does, for tests of your own endpoint. Returns
+ * `{ authorization, body }`: the X-Prove-Authorization header value and the body to send.
+ * @param {string} secret the shared secret
+ * @param {object} [options] `payload` (object or JSON text; default: a sample notification) and
+ *   `eventType` of the sample (default PHONE_NUMBER_CHANGE)
+ */
+function signTestWebhook(secret, options = {}) {
+  if (typeof secret !== 'string') throw fail('secret', 'must be a string');
+  let payload = options.payload;
+  if (payload !== undefined && payload !== null && typeof payload !== 'string' && !Buffer.isBuffer(payload)) {
+    payload = JSON.stringify(payload);
+  }
+  const eventType = options.eventType === undefined ? undefined : String(options.eventType);
+  try {
+    return native.signTestWebhook(secret, payload ?? undefined, eventType);
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
+
+// ---- logging ----
+
+let loggerId = null;
+
+/**
+ * Sends the SDK's redacted HTTP events (operation, method, path template, attempt, status,
+ * latencyMs, outcome; never bodies, headers, tokens or personal data) to `fn`, or stops when
+ * `fn` is null. `level`: 'debug' (every request, default) or 'warn' (failures only). Logging is
+ * per process: the core's events of every client go to the current logger of this thread.
+ */
+function setLogger(fn, options = {}) {
+  if (loggerId !== null) {
+    native.removeLogger(loggerId);
+    loggerId = null;
+  }
+  if (fn === null || fn === undefined) return;
+  if (typeof fn !== 'function') throw fail('logger', 'must be a function or null');
+  const level = options.level ?? 'debug';
+  if (level !== 'debug' && level !== 'warn') throw fail('level', 'must be "debug" or "warn"');
+  loggerId = native.addLogger((record) => {
+    try {
+      fn(record);
+    } catch {
+      // A throwing logger must not break the SDK.
+    }
+  }, level);
+}
+
+/** Whether a `DEBUG`-style pattern list (comma or space separated, `*` wildcards, `-` excludes) names `name`. */
+function debugEnabled(patterns, name) {
+  let on = false;
+  for (const raw of String(patterns).split(/[\s,]+/)) {
+    if (!raw) continue;
+    const neg = raw.startsWith('-');
+    const p = neg ? raw.slice(1) : raw;
+    const re = new RegExp('^' + p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
+    if (re.test(name)) on = !neg;
+  }
+  return on;
+}
+
+function stderrLogger(record) {
+  const parts = [`prove-sdk ${record.level} ${record.message}`];
+  for (const k of ['operation', 'method', 'path', 'attempt', 'status', 'latencyMs', 'outcome']) {
+    if (record[k] !== undefined) parts.push(`${k}=${record[k]}`);
+  }
+  process.stderr.write(parts.join(' ') + '\n');
+}
+
+// Opt-in from the environment: DEBUG=prove-sdk (debug-style patterns), or PROVE_SDK_LOG=debug|warn.
+{
+  const lvl = process.env.PROVE_SDK_LOG;
+  if (lvl === 'debug' || lvl === 'warn') setLogger(stderrLogger, { level: lvl });
+  else if (process.env.DEBUG && debugEnabled(process.env.DEBUG, 'prove-sdk')) setLogger(stderrLogger);
+}
+
+module.exports = {
+  ProveClient,
+  methods,
+  verifyWebhook,
+  signTestWebhook,
+  webhookEventTypes: () => native.webhookEventTypes(),
+  setLogger,
+  VERSION,
+  ProveError: errors.ProveError,
+  ValidationError: errors.ValidationError,
+  AuthError: errors.AuthError,
+  RateLimitedError: errors.RateLimitedError,
+  StepOutOfOrderError: errors.StepOutOfOrderError,
+  NotFoundError: errors.NotFoundError,
+  ApiError: errors.ApiError,
+  TimeoutError: errors.TimeoutError,
+  TransportError: errors.TransportError,
+  DecodeError: errors.DecodeError,
+  WebhookError: errors.WebhookError,
+  ERROR_CLASSES: errors.ERROR_CLASSES,
+};
+// Not part of the public surface; used by the package's own tests.
+Object.defineProperty(module.exports, '_internal', { value: { debugEnabled, native }, enumerable: false });
