@@ -300,8 +300,11 @@ function verifyWebhook(authorizationHeader, rawBody, secrets) {
  */
 function signTestWebhook(secret, options = {}) {
   if (typeof secret !== 'string') throw fail('secret', 'must be a string');
+  if (options === null || typeof options !== 'object') throw fail('options', 'must be an object');
   let payload = options.payload;
-  if (payload !== undefined && payload !== null && typeof payload !== 'string' && !Buffer.isBuffer(payload)) {
+  if (payload instanceof Uint8Array && !Buffer.isBuffer(payload)) {
+    payload = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  } else if (payload !== undefined && payload !== null && typeof payload !== 'string' && !Buffer.isBuffer(payload)) {
     payload = JSON.stringify(payload);
   }
   const eventType = options.eventType === undefined ? undefined : String(options.eventType);

@@ -1,0 +1,212 @@
+// Public types of prove-sdk. Models, enums, method inputs/outputs and the method groups are
+// generated from the Rust core into ./generated/types.d.ts; this file declares the JavaScript layer.
+import type {
+  CallOptions,
+  GetBatchIdentityItem,
+  BatchGetIdentitiesResponse,
+  ListInput,
+  MethodName,
+  ProveGroups,
+  ProveMethods,
+  IdentityManagerApi as GeneratedIdentityManagerApi,
+} from './generated/types';
+
+export * from './generated/types';
+
+/** Retry settings; unset fields keep the defaults (2 retries, 200 ms initial backoff, 5 s cap). */
+export interface RetryOptions {
+  /** Retries after the first attempt; 0 switches retries off. */
+  maxRetries?: number;
+  /** First backoff in milliseconds, doubled each retry with full jitter. */
+  initialBackoffMs?: number;
+  /** Upper bound of one backoff (and of an honoured Retry-After), in milliseconds. */
+  maxBackoffMs?: number;
+}
+
+/** Settings other than credentials and environment (shared by the constructor and fromEnv). */
+export interface ClientOptions {
+  /** Token endpoint: an absolute URL, or a path resolved against the base URL (default `/token`). */
+  tokenUrl?: string;
+  /** Total time of one call in milliseconds, retries and token fetch included (default 30 000). */
+  timeoutMs?: number;
+  /** Connect timeout in milliseconds (default 5 000). */
+  connectTimeoutMs?: number;
+  /** Time limit of one attempt in milliseconds (default none). */
+  attemptTimeoutMs?: number;
+  /** Retry policy, or `false` for none. */
+  retry?: RetryOptions | false;
+  /** Appended to the User-Agent after `node/<version>`. */
+  userAgentSuffix?: string;
+}
+
+/** Settings of a client. */
+export interface ClientConfig extends ClientOptions {
+  /** OAuth client id. */
+  clientId: string;
+  /** OAuth client secret (never logged or shown). */
+  clientSecret: string;
+  /** `uat-us` (default), `prod-us`, `uat-eu`, `prod-eu`, or an http(s) URL. */
+  environment?: 'uat-us' | 'prod-us' | 'uat-eu' | 'prod-eu' | (string & {});
+  /** Any base URL, e.g. the sandbox emulator's; wins over `environment`. */
+  baseUrl?: string;
+}
+
+/** `client.identityManager`: the generated methods plus iterators over the identity listing. */
+export interface IdentityManagerApi extends GeneratedIdentityManagerApi {
+  /** Every identity of every page, one at a time, following `lastKey` for you. */
+  list(input?: ListInput, options?: CallOptions): AsyncIterableIterator<GetBatchIdentityItem>;
+  /** The pages of the identity listing, one at a time. */
+  pages(input?: ListInput, options?: CallOptions): AsyncIterableIterator<BatchGetIdentitiesResponse>;
+}
+
+/** A Prove API client. One instance shares its token cache and connections across all calls. */
+export declare class ProveClient implements Omit<ProveGroups, 'identityManager'> {
+  constructor(config: ClientConfig);
+  /** A client from PROVE_CLIENT_ID, PROVE_CLIENT_SECRET and PROVE_BASE_URL or PROVE_ENV. */
+  static fromEnv(options?: ClientOptions): ProveClient;
+  /** The base URL operations are sent to. */
+  readonly baseUrl: string;
+  /** `uat-us`, `prod-us`, `uat-eu`, `prod-eu`, or `custom`. */
+  readonly environment: string;
+  /** The User-Agent header sent with every request. */
+  readonly userAgent: string;
+  /** Calls a method by name; the grouped methods are shorthands for this. */
+  call<M extends MethodName>(
+    method: M,
+    request?: ProveMethods[M]['request'],
+    options?: CallOptions,
+  ): Promise<ProveMethods[M]['response']>;
+
+  readonly flow: ProveGroups['flow'];
+  readonly verifiedUsers: ProveGroups['verifiedUsers'];
+  readonly unify: ProveGroups['unify'];
+  readonly identityManager: IdentityManagerApi;
+  readonly identityData: ProveGroups['identityData'];
+  readonly domain: ProveGroups['domain'];
+  readonly device: ProveGroups['device'];
+  readonly auth: ProveGroups['auth'];
+}
+
+/** One entry of the method table. */
+export interface MethodInfo {
+  name: MethodName;
+  operationId: string;
+  requestType: string;
+  responseType: string;
+  /** Whether the request carries `clientRequestId` (so the per-call option applies). */
+  clientRequestId: boolean;
+}
+
+/** Every method `ProveClient.call` accepts, in a stable order. */
+export declare function methods(): MethodInfo[];
+
+/** Stable error kinds. */
+export type ErrorKind =
+  | 'Validation'
+  | 'Auth'
+  | 'RateLimited'
+  | 'StepOutOfOrder'
+  | 'NotFound'
+  | 'Api'
+  | 'Timeout'
+  | 'Transport'
+  | 'Decode'
+  | 'Webhook';
+
+/** Base class of every error the SDK throws. Never carries secrets or personal data. */
+export declare class ProveError extends Error {
+  readonly kind: ErrorKind;
+  /** HTTP status, when Prove answered. */
+  readonly status?: number;
+  /** Prove's error code, when the answer carried one. */
+  readonly code?: number;
+  /** For validation errors raised before the network: the wire name of the bad field. */
+  readonly field?: string;
+  /** The Retry-After delay, in seconds. */
+  readonly retryAfter?: number;
+  /** The Retry-After delay, in milliseconds. */
+  readonly retryAfterMs?: number;
+  /** The clientRequestId of the call, when one was sent. */
+  readonly requestId?: string;
+  /** The flow's correlationId, when known. */
+  readonly correlationId?: string;
+  /** Prove's operationId of the failed operation, when known. */
+  readonly operation?: string;
+  toJSON(): Record<string, unknown>;
+}
+export declare class ValidationError extends ProveError {}
+export declare class AuthError extends ProveError {}
+export declare class RateLimitedError extends ProveError {}
+export declare class StepOutOfOrderError extends ProveError {}
+export declare class NotFoundError extends ProveError {}
+export declare class ApiError extends ProveError {}
+export declare class TimeoutError extends ProveError {}
+export declare class TransportError extends ProveError {}
+export declare class DecodeError extends ProveError {}
+export declare class WebhookError extends ProveError {}
+/** The error class of each kind. */
+export declare const ERROR_CLASSES: Readonly<Record<ErrorKind, typeof ProveError>>;
+
+/** One webhook change event. Unknown fields are kept as sent. */
+export interface WebhookNotification {
+  eventId: string;
+  event?: string;
+  eventType: 'PHONE_NUMBER_CHANGE' | 'DISCONNECT' | 'PORT' | 'LINE_TYPE_CHANGE' | 'MOVED_OUT_OF_COVERAGE' | (string & {});
+  eventTimestamp?: string;
+  clientCustomerId?: string;
+  identityId?: string;
+  [extra: string]: unknown;
+}
+
+/** The body of a webhook delivery. */
+export interface WebhookPayload {
+  notifications: WebhookNotification[];
+  [extra: string]: unknown;
+}
+
+/**
+ * Verifies a webhook delivery (HS256, issuer, expiry, body hash when present) and parses it.
+ * Throws WebhookError naming what failed.
+ */
+export declare function verifyWebhook(
+  authorizationHeader: string | undefined,
+  rawBody: Uint8Array | string,
+  secrets: string | readonly string[],
+): WebhookPayload;
+
+/** A signed test delivery. */
+export interface SignedWebhook {
+  /** Value of the X-Prove-Authorization header. */
+  authorization: string;
+  /** The body to send, exactly as signed. */
+  body: string;
+}
+
+/** Signs a webhook delivery exactly as Prove does, for tests of your own endpoint. */
+export declare function signTestWebhook(
+  secret: string,
+  options?: { payload?: WebhookPayload | string | Uint8Array; eventType?: string },
+): SignedWebhook;
+
+/** The known webhook event types. */
+export declare function webhookEventTypes(): string[];
+
+/** One redacted log record. */
+export interface LogRecord {
+  level: 'debug' | 'warn';
+  message: string;
+  operation?: string;
+  method?: string;
+  /** Path template, never the filled-in path. */
+  path?: string;
+  attempt?: number;
+  status?: number;
+  latencyMs?: number;
+  outcome?: string;
+}
+
+/** Sends the SDK's redacted HTTP events to `logger`, or stops when it is null. */
+export declare function setLogger(logger: ((record: LogRecord) => void) | null, options?: { level?: 'debug' | 'warn' }): void;
+
+/** Version of this package. */
+export declare const VERSION: string;
