@@ -218,6 +218,37 @@ fn parse<T: DeserializeOwned>(input: Value, type_name: &str) -> Result<T> {
     })
 }
 
+/// Like [`parse`] for request models, which ignore unknown fields when decoding (they are also
+/// response models): a key of `input` the model does not have is reported as a `Validation`
+/// error naming it, so a misspelt field is never dropped silently.
+fn parse_model<T: DeserializeOwned + Serialize>(input: Value, type_name: &str) -> Result<T> {
+    let parsed: T = parse(input.clone(), type_name)?;
+    let known = serde_json::to_value(&parsed)
+        .map_err(|e| Error::validation("input", format!("is not a valid {type_name}: {}", scrub(&e.to_string()))))?;
+    match first_unknown_key(&input, &known, "") {
+        Some(path) => Err(Error::validation(path, format!("is not a field of {type_name}"))),
+        None => Ok(parsed),
+    }
+}
+
+/// The path of the first non-null key of `input` that `known` (the parsed model written back)
+/// does not have, e.g. `phone` or `individual.addresses[0].zip`.
+fn first_unknown_key(input: &Value, known: &Value, path: &str) -> Option<String> {
+    match (input, known) {
+        (Value::Object(i), Value::Object(k)) => i.iter().filter(|(_, v)| !v.is_null()).find_map(|(key, v)| {
+            let p = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            match k.get(key) {
+                None => Some(p),
+                Some(kv) => first_unknown_key(v, kv, &p),
+            }
+        }),
+        (Value::Array(i), Value::Array(k)) => {
+            i.iter().zip(k).enumerate().find_map(|(n, (v, kv))| first_unknown_key(v, kv, &format!("{path}[{n}]")))
+        }
+        _ => None,
+    }
+}
+
 fn to_json<T: Serialize>(v: T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| Error::new(ErrorKind::Decode, format!("encoding the response: {e}")))
 }
@@ -234,7 +265,7 @@ fn read_opts(client_request_id: Option<String>) -> ReadOptions {
 pub async fn call_json(client: &Client, method: &str, input: Value) -> Result<Value> {
     macro_rules! body {
         ($ty:ty, |$r:ident| $call:expr) => {{
-            let $r: &$ty = &parse::<$ty>(input, stringify!($ty))?;
+            let $r: &$ty = &parse_model::<$ty>(input, stringify!($ty))?;
             to_json($call.await?)
         }};
     }
@@ -364,6 +395,26 @@ mod tests {
         let e = parse::<ProveIdInput>(serde_json::json!({"proveId": "x", "extra": "secret"}), "ProveIdInput").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("extra"));
         assert!(!e.message.contains("secret"));
+    }
+
+    #[test]
+    fn unknown_keys_of_request_models_are_named_at_any_depth() {
+        let e = parse_model::<StartRequest>(
+            serde_json::json!({"flowType": "mobile", "phoneNumber": "2001001695", "phone": "2001001695"}),
+            "StartRequest",
+        )
+        .unwrap_err();
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("phone")));
+        assert!(!e.message.contains("2001001695"), "{}", e.message);
+        let e = parse_model::<CompleteRequest>(
+            serde_json::json!({"correlationId": "c", "individual": {"firstName": "A", "addresses": [{"city": "B", "zip": "1"}]}}),
+            "CompleteRequest",
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("individual.addresses[0].zip"));
+        // Explicit nulls stand for "not set" and are accepted.
+        let ok = parse_model::<StartRequest>(serde_json::json!({"flowType": "mobile", "dob": null}), "StartRequest");
+        assert!(ok.is_ok());
     }
 
     #[test]

@@ -20,7 +20,7 @@ impl IdentityData<'_> {
         required("proveId", prove_id)?;
         let mut r = Request::new(&ops::DISCOVER);
         r.query.push(("proveId", prove_id.to_owned()));
-        self.client.execute(with_read_options(r, opts)).await
+        self.client.execute(with_read_options(r, opts)?).await
     }
 
     /// `GET /v3/fetch?proveId=…&attributeId=…`: the value of one attribute of identity
@@ -33,6 +33,6 @@ impl IdentityData<'_> {
         let mut r = Request::new(&ops::FETCH);
         r.query.push(("proveId", prove_id.to_owned()));
         r.query.push(("attributeId", attribute_id.to_owned()));
-        self.client.execute(with_read_options(r, opts)).await
+        self.client.execute(with_read_options(r, opts)?).await
     }
 }

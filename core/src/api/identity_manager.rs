@@ -90,7 +90,7 @@ impl IdentityManager<'_> {
         required("proveId", prove_id)?;
         let mut r = Request::new(&ops::GET_IDENTITY);
         r.path_params.push(prove_id);
-        self.client.execute(with_read_options(r, opts)).await
+        self.client.execute(with_read_options(r, opts)?).await
     }
 
     /// `GET /v3/identity/{mobileNumber}/lookup`: every identity enrolled for a phone number.
@@ -104,7 +104,7 @@ impl IdentityManager<'_> {
         phone("mobileNumber", mobile_number)?;
         let mut r = Request::new(&ops::GET_IDENTITIES_BY_PHONE_NUMBER);
         r.path_params.push(mobile_number);
-        self.client.execute(with_read_options(r, opts)).await
+        self.client.execute(with_read_options(r, opts)?).await
     }
 
     /// `POST /v3/identity/{proveId}/activate`: resume monitoring a deactivated identity.
@@ -142,7 +142,7 @@ impl IdentityManager<'_> {
         required("proveId", prove_id)?;
         let mut r = Request::new(&ops::DISENROLL_IDENTITY);
         r.path_params.push(prove_id);
-        self.client.execute(with_read_options(r, opts)).await
+        self.client.execute(with_read_options(r, opts)?).await
     }
 
     /// `POST /v3/identity/{identityId}/cross-domain`: the identities linked accounts hold for
@@ -170,6 +170,7 @@ pub(crate) fn batch_get_request(opts: &BatchGetOptions) -> Result<Request<'_>> {
     }
     let mut r = Request::new(&ops::BATCH_GET_IDENTITIES);
     if let Some(id) = &opts.client_request_id {
+        required("clientRequestId", id)?;
         r.query.push(("clientRequestId", id.clone()));
         r.client_request_id = Some(id);
     }

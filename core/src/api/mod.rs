@@ -102,11 +102,13 @@ pub(crate) fn json_request<'a, B: Serialize + Validate>(op: &'static Operation, 
     Request::new(op).json(body)
 }
 
-/// Add `clientRequestId` to the query (when set) and to the error context.
-pub(crate) fn with_read_options<'a>(mut req: Request<'a>, opts: &'a ReadOptions) -> Request<'a> {
+/// Add `clientRequestId` to the query (when set) and to the error context. A blank one is a
+/// validation error, as it is in request bodies.
+pub(crate) fn with_read_options<'a>(mut req: Request<'a>, opts: &'a ReadOptions) -> Result<Request<'a>> {
     if let Some(id) = &opts.client_request_id {
+        crate::validate::required("clientRequestId", id)?;
         req.query.push(("clientRequestId", id.clone()));
         req.client_request_id = Some(id.as_str());
     }
-    req
+    Ok(req)
 }

@@ -5,6 +5,27 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Reads a string enum from a JSON string, or from a JSON boolean as `"true"`/`"false"`: some
+/// servers send `success: true` where the reference has the string `"true"`, and a value that
+/// plainly means the same must not fail the whole call.
+struct EnumVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: for<'a> From<&'a str>> serde::de::Visitor<'de> for EnumVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string (or a boolean)")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from(v))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<T, E> {
+        Ok(T::from(if v { "true" } else { "false" }))
+    }
+}
+
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -73,8 +94,7 @@ macro_rules! string_enum {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                Ok(Self::from(s.as_ref()))
+                d.deserialize_any(EnumVisitor(std::marker::PhantomData::<$name>))
             }
         }
     };
@@ -127,6 +147,26 @@ string_enum! {
         Complete => "v3-complete",
         /// The flow is finished.
         Done => "done",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_enums_read_strings_and_booleans_and_keep_unknown_values() {
+        let v: SuccessStatus = serde_json::from_str(r#""possession_required""#).unwrap();
+        assert_eq!(v, SuccessStatus::PossessionRequired);
+        let v: SuccessStatus = serde_json::from_str("true").unwrap();
+        assert_eq!(v, SuccessStatus::True);
+        let v: SuccessStatus = serde_json::from_str("false").unwrap();
+        assert_eq!(v, SuccessStatus::False);
+        let v: ResultStatus = serde_json::from_str(r#""later""#).unwrap();
+        assert_eq!(v, ResultStatus::Other("later".into()));
+        assert_eq!(serde_json::to_string(&v).unwrap(), r#""later""#);
+        assert!(serde_json::from_str::<FlowType>("3").is_err());
+        assert!(serde_json::from_str::<FlowType>("null").is_err());
     }
 }
 
