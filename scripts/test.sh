@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project. Usage: scripts/test.sh
-# Needs: Rust (cargo), Node.js >= 20 with npm. Installs the conformance suite's npm packages when missing.
+# Needs: Rust (cargo), Node.js >= 20 with npm. Installs the conformance suite's and the Node package's
+# npm packages when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,5 +27,15 @@ if [ ! -d tests/conformance/node_modules ]; then
   (cd tests/conformance && npm ci --no-audit --no-fund)
 fi
 (cd tests/conformance && PROVE_SANDBOX_BIN="$PWD/../../target/debug/prove-sandbox" npm test)
+
+step "node package: generated types, napi addon (debug), node --test"
+# napi passes --target (CARGO_BUILD_TARGET, else the host), so the addon builds under target/<triple>/.
+host_triple="$(rustc -vV | sed -n 's/^host: //p')"
+if [ ! -d node/node_modules ]; then
+  (cd node && npm ci --no-audit --no-fund)
+fi
+(cd node && node scripts/typegen.mjs --check)
+(cd node && CARGO_BUILD_TARGET="$host_triple" npm run build)
+(cd node && PROVE_SANDBOX_BIN="$PWD/../target/debug/prove-sandbox" npm test)
 
 step "all tests passed"

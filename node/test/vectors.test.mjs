@@ -54,17 +54,22 @@ test('request vectors: the exact HTTP request of every case', async () => {
     assert.equal(r.method, c.expect.method, `${c.name}: method`);
     assert.equal(r.path, c.expect.path, `${c.name}: path`);
     assert.deepEqual(decodeQuery(r.query), c.expect.query, `${c.name}: query`);
+    if (c.expect.rawQuery !== undefined) assert.equal(r.query ?? '', c.expect.rawQuery, `${c.name}: raw query`);
     assert.deepEqual(r.body, c.expect.body, `${c.name}: body`);
   }
 });
 
 test('response vectors: canned answers decode to the same values and errors', async () => {
-  const client = new ProveClient(sb.config({ retry: false }));
+  const client = new ProveClient(sb.config({ retry: { maxRetries: 0 } }));
   const cases = load('responses.json');
   assert.ok(cases.length > 5);
   for (const c of cases) {
     await sb.clearFaults();
-    await sb.fault({ kind: 'respond', status: c.respond.status, body: c.respond.body, path: c.respond.path });
+    await sb.clearRequests();
+    const fault = { kind: 'respond', status: c.respond.status, body: c.respond.body, path: c.respond.path };
+    if (c.respond.contentType !== undefined) fault.contentType = c.respond.contentType;
+    if (c.respond.count !== undefined) fault.count = c.respond.count;
+    await sb.fault(fault);
     const out = await callGrouped(client, c.method, c.input).then(
       (value) => ({ value }),
       (error) => ({ error }),
@@ -77,11 +82,17 @@ test('response vectors: canned answers decode to the same values and errors', as
       }
     } else {
       const e = out.error;
+      const want = c.expect.error;
       assert.ok(e instanceof ProveError, `${c.name}: expected an error, got ${JSON.stringify(out.value)}`);
-      assert.equal(e.kind, c.expect.error.kind, `${c.name}: ${e.message}`);
-      assert.ok(e instanceof ERROR_CLASSES[c.expect.error.kind], `${c.name}: class ${e.name}`);
-      if (c.expect.error.status !== undefined) assert.equal(e.status, c.expect.error.status, c.name);
-      if (c.expect.error.code !== undefined) assert.equal(e.code, c.expect.error.code, c.name);
+      assert.equal(e.kind, want.kind, `${c.name}: ${e.message}`);
+      assert.ok(e instanceof ERROR_CLASSES[want.kind], `${c.name}: class ${e.name}`);
+      if (want.status !== undefined) assert.equal(e.status, want.status, c.name);
+      if (want.code !== undefined) assert.equal(e.code, want.code, c.name);
+      if (want.noCode) assert.equal(e.code, undefined, `${c.name}: no code`);
+    }
+    if (c.expect.attempts !== undefined) {
+      const hits = (await sb.requests()).filter((r) => r.path === c.respond.path || r.route === c.respond.path);
+      assert.equal(hits.length, c.expect.attempts, `${c.name}: attempts`);
     }
   }
 });
@@ -97,15 +108,36 @@ test('validation vectors: the named field, and no request reaches the sandbox', 
         () => null,
         (x) => x,
       );
-      assert.ok(e instanceof ProveError, `${c.method} ${JSON.stringify(c.field)}: expected an error`);
+      assert.ok(e instanceof ProveError, `${c.name ?? c.method}: expected an error`);
       assert.equal(e.kind, c.kind ?? 'Validation', `${c.method}: ${e.message}`);
       assert.equal(e.field, c.field, `${c.method}: ${e.message}`);
-      assert.equal(e.name, 'ValidationError');
+      assert.ok(e instanceof ERROR_CLASSES[c.kind ?? 'Validation'], `${c.method}: class ${e.name}`);
+      assert.equal(e.status, undefined, `${c.method}: raised before the network`);
     }
     const counters = await fresh.counters();
     assert.equal(counters.totalRequests, 0, JSON.stringify(counters.requestsByPath));
     assert.equal(counters.tokenRequests, 0);
   } finally {
     await fresh.stop();
+  }
+});
+
+test('valid vectors: boundary inputs pass local validation and reach the sandbox', async () => {
+  const client = new ProveClient(sb.config({ retry: { maxRetries: 0 } }));
+  const file = JSON.parse(readFileSync(path.join(REPO_ROOT, 'tests', 'vectors', 'validation.json'), 'utf8'));
+  const cases = file.valid ?? [];
+  assert.ok(cases.length > 0);
+  for (const c of cases) {
+    await sb.clearRequests();
+    const e = await callGrouped(client, c.method, c.input).then(
+      () => null,
+      (x) => x,
+    );
+    if (e) {
+      assert.ok(e instanceof ProveError, `${c.name}: ${e}`);
+      assert.ok(e.status !== undefined, `${c.name}: failed locally: ${e.kind} ${e.field} ${e.message}`);
+    }
+    const api = (await sb.requests()).filter((r) => r.path !== '/token');
+    assert.ok(api.length >= 1, `${c.name}: no request reached the sandbox`);
   }
 });

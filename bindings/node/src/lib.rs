@@ -13,6 +13,8 @@
 //!   every synchronous export runs under `catch_unwind`.
 #![deny(missing_docs)]
 #![allow(clippy::result_large_err)]
+// napi's macros register exports only outside `cfg(test)`; unit-test builds see them as unused.
+#![cfg_attr(test, allow(dead_code))]
 
 mod logging;
 
@@ -48,7 +50,10 @@ fn error_json(e: &Error) -> Value {
         m.insert("field".into(), Value::from(f.as_str()));
     }
     if let Some(d) = e.retry_after {
-        m.insert("retryAfterMs".into(), Value::from(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)));
+        m.insert(
+            "retryAfterMs".into(),
+            Value::from(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        );
     }
     if let Some(r) = &e.request_id {
         m.insert("requestId".into(), Value::from(r.as_str()));
@@ -64,20 +69,29 @@ fn error_json(e: &Error) -> Value {
 
 /// Converts an SDK error into the JavaScript error the JS layer understands.
 fn to_napi(e: Error) -> NapiError {
-    NapiError::new(Status::GenericFailure, format!("{ERROR_PREFIX}{}", error_json(&e)))
+    NapiError::new(
+        Status::GenericFailure,
+        format!("{ERROR_PREFIX}{}", error_json(&e)),
+    )
 }
 
 /// Runs a synchronous export, turning a panic into an `Api` error instead of unwinding into Node.
 fn guarded<T>(what: &str, f: impl FnOnce() -> prove_core::Result<T>) -> napi::Result<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r.map_err(to_napi),
-        Err(_) => Err(to_napi(Error::new(ErrorKind::Api, format!("internal error in {what}")))),
+        Err(_) => Err(to_napi(Error::new(
+            ErrorKind::Api,
+            format!("internal error in {what}"),
+        ))),
     }
 }
 
 fn millis(field: &str, ms: f64) -> prove_core::Result<Duration> {
-    if !ms.is_finite() || ms < 0.0 || ms > 86_400_000.0 * 365.0 {
-        return Err(Error::validation(field, "must be a finite number of milliseconds, at least 0"));
+    if !ms.is_finite() || !(0.0..=86_400_000.0 * 365.0).contains(&ms) {
+        return Err(Error::validation(
+            field,
+            "must be a finite number of milliseconds, at least 0",
+        ));
     }
     Ok(Duration::from_secs_f64(ms / 1000.0))
 }
@@ -148,7 +162,10 @@ impl std::fmt::Debug for NativeConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NativeConfig")
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
             .field("environment", &self.environment)
             .field("base_url", &self.base_url)
             .finish_non_exhaustive()
@@ -156,7 +173,10 @@ impl std::fmt::Debug for NativeConfig {
 }
 
 /// Applies the optional settings (everything but credentials and environment) to a builder.
-fn apply_settings(mut b: prove_core::ConfigBuilder, c: &NativeConfig) -> prove_core::Result<prove_core::ConfigBuilder> {
+fn apply_settings(
+    mut b: prove_core::ConfigBuilder,
+    c: &NativeConfig,
+) -> prove_core::Result<prove_core::ConfigBuilder> {
     if let Some(t) = &c.token_url {
         b = b.token_url(t.clone());
     }
@@ -196,10 +216,16 @@ fn config_from(c: &NativeConfig) -> prove_core::Result<Config> {
 
 /// Reads the credentials and environment from `env` (the process environment as seen by the
 /// calling JavaScript thread) with the core's rules, then applies the other settings of `c`.
-fn config_from_env(env: &std::collections::HashMap<String, String>, c: &NativeConfig) -> prove_core::Result<Config> {
+fn config_from_env(
+    env: &std::collections::HashMap<String, String>,
+    c: &NativeConfig,
+) -> prove_core::Result<Config> {
     let lookup = |k: &str| env.get(k).cloned();
     let checked = Config::from_lookup(lookup)?;
-    let secret = env.get(env_vars::CLIENT_SECRET).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let secret = env
+        .get(env_vars::CLIENT_SECRET)
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
     let b = Config::builder()
         .client_id(checked.client_id())
         .client_secret(secret)
@@ -221,7 +247,9 @@ pub struct NativeCallOptions {
 
 /// The client handle for one call: the shared client, or a cheap view with per-call options.
 fn handle(client: &Client, o: Option<&NativeCallOptions>) -> prove_core::Result<Client> {
-    let Some(o) = o else { return Ok(client.clone()) };
+    let Some(o) = o else {
+        return Ok(client.clone());
+    };
     if o.timeout_ms.is_none() && o.attempt_timeout_ms.is_none() && o.retry.is_none() {
         return Ok(client.clone());
     }
@@ -261,16 +289,25 @@ impl NativeClient {
     /// A client from explicit settings. Does not touch the network.
     #[napi(constructor)]
     pub fn new(config: NativeConfig) -> napi::Result<Self> {
-        guarded("client construction", || Ok(NativeClient { client: Client::new(config_from(&config)?)? }))
+        guarded("client construction", || {
+            Ok(NativeClient {
+                client: Client::new(config_from(&config)?)?,
+            })
+        })
     }
 
     /// A client from `PROVE_CLIENT_ID`, `PROVE_CLIENT_SECRET` and `PROVE_BASE_URL` or `PROVE_ENV`
     /// as found in `env`, with the other settings of `config`.
     #[napi(factory)]
-    pub fn from_env(env: std::collections::HashMap<String, String>, config: Option<NativeConfig>) -> napi::Result<Self> {
+    pub fn from_env(
+        env: std::collections::HashMap<String, String>,
+        config: Option<NativeConfig>,
+    ) -> napi::Result<Self> {
         let config = config.unwrap_or_default();
         guarded("client construction", || {
-            Ok(NativeClient { client: Client::new(config_from_env(&env, &config)?)? })
+            Ok(NativeClient {
+                client: Client::new(config_from_env(&env, &config)?)?,
+            })
         })
     }
 
@@ -295,35 +332,56 @@ impl NativeClient {
     /// Calls `method` (a name from `methods()`) with the request as JSON text; resolves to the
     /// response as JSON text.
     #[napi]
-    pub async fn call(&self, method: String, input_json: String, options: Option<NativeCallOptions>) -> napi::Result<String> {
+    pub async fn call(
+        &self,
+        method: String,
+        input_json: String,
+        options: Option<NativeCallOptions>,
+    ) -> napi::Result<String> {
         let client = handle(&self.client, options.as_ref()).map_err(to_napi)?;
         let input = parse_input(&input_json).map_err(to_napi)?;
-        let out = dispatch::call_json(&client, &method, input).await.map_err(to_napi)?;
+        let out = dispatch::call_json(&client, &method, input)
+            .await
+            .map_err(to_napi)?;
         to_text(&out).map_err(to_napi)
     }
 
     /// A cursor over the pages of the identity listing. `inputJson` holds `limit`,
     /// `showInactive` and `clientRequestId`, all optional.
     #[napi]
-    pub fn list_identities(&self, input_json: String, options: Option<NativeCallOptions>) -> napi::Result<IdentityCursor> {
+    pub fn list_identities(
+        &self,
+        input_json: String,
+        options: Option<NativeCallOptions>,
+    ) -> napi::Result<IdentityCursor> {
         guarded("identity listing", || {
             let client = handle(&self.client, options.as_ref())?;
             let input = parse_input(&input_json)?;
-            let input = if input.is_null() { Value::Object(Map::new()) } else { input };
-            let i: ListInput = serde_json::from_value(input).map_err(|e| list_input_error(&e.to_string()))?;
+            let input = if input.is_null() {
+                Value::Object(Map::new())
+            } else {
+                input
+            };
+            let i: ListInput =
+                serde_json::from_value(input).map_err(|e| list_input_error(&e.to_string()))?;
             let pages = client.identity_manager().pages(ListIdentities {
                 limit: i.limit,
                 show_inactive: i.show_inactive,
                 client_request_id: i.client_request_id,
             });
-            Ok(IdentityCursor { pages: Arc::new(tokio::sync::Mutex::new(pages)) })
+            Ok(IdentityCursor {
+                pages: Arc::new(tokio::sync::Mutex::new(pages)),
+            })
         })
     }
 }
 
 /// Names the offending field of a listing input without echoing any value.
 fn list_input_error(msg: &str) -> Error {
-    if let Some((name, _)) = msg.split_once("unknown field `").and_then(|(_, rest)| rest.split_once('`')) {
+    if let Some((name, _)) = msg
+        .split_once("unknown field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+    {
         return Error::validation(name, "is not a field of ListInput");
     }
     for name in ["limit", "showInactive", "clientRequestId"] {
@@ -331,7 +389,10 @@ fn list_input_error(msg: &str) -> Error {
             return Error::validation(name, "has the wrong type");
         }
     }
-    Error::validation("input", "is not a valid ListInput (limit: integer, showInactive: boolean, clientRequestId: string)")
+    Error::validation(
+        "input",
+        "is not a valid ListInput (limit: integer, showInactive: boolean, clientRequestId: string)",
+    )
 }
 
 /// Page-by-page cursor over `GET /v3/identity`, following `lastKey` for you.
@@ -350,13 +411,13 @@ impl IdentityCursor {
         let mut guard = pages.lock().await;
         match guard.next_page().await.map_err(to_napi)? {
             Some(page) => {
-                let v = serde_json::to_value(page).map_err(|_| to_napi(Error::new(ErrorKind::Decode, "encoding the page")))?;
+                let v = serde_json::to_value(page)
+                    .map_err(|_| to_napi(Error::new(ErrorKind::Decode, "encoding the page")))?;
                 Ok(Some(to_text(&v).map_err(to_napi)?))
             }
             None => Ok(None),
         }
     }
-
 }
 
 /// One dispatchable method.
@@ -397,16 +458,32 @@ fn body_bytes(raw: &Either<Buffer, String>) -> &[u8] {
 /// raw body, the currently valid secrets) and returns the parsed body as JSON text. Throws a
 /// `Webhook` error naming what failed.
 #[napi]
-pub fn verify_webhook(authorization: String, raw_body: Either<Buffer, String>, secrets: Vec<String>) -> napi::Result<String> {
+pub fn verify_webhook(
+    authorization: String,
+    raw_body: Either<Buffer, String>,
+    secrets: Vec<String>,
+) -> napi::Result<String> {
     guarded("webhook verification", || {
         if secrets.is_empty() {
-            return Err(Error::new(ErrorKind::Webhook, "webhook verification needs at least one secret"));
+            return Err(Error::new(
+                ErrorKind::Webhook,
+                "webhook verification needs at least one secret",
+            ));
         }
         if secrets.iter().any(String::is_empty) {
-            return Err(Error::new(ErrorKind::Webhook, "webhook secret must not be empty"));
+            return Err(Error::new(
+                ErrorKind::Webhook,
+                "webhook secret must not be empty",
+            ));
         }
-        let payload = webhook::verify(&authorization, body_bytes(&raw_body), &secrets, SystemTime::now())?;
-        let v = serde_json::to_value(payload).map_err(|_| Error::new(ErrorKind::Decode, "encoding the payload"))?;
+        let payload = webhook::verify(
+            &authorization,
+            body_bytes(&raw_body),
+            &secrets,
+            SystemTime::now(),
+        )?;
+        let v = serde_json::to_value(payload)
+            .map_err(|_| Error::new(ErrorKind::Decode, "encoding the payload"))?;
         to_text(&v)
     })
 }
@@ -440,9 +517,14 @@ pub fn sign_test_webhook(
                 webhook::sample_payload(&et, SystemTime::now())
             }
         };
-        let (authorization, body) = webhook::sign_test_webhook(secret.as_bytes(), &body, SystemTime::now());
-        let body = String::from_utf8(body).map_err(|_| Error::validation("payloadJson", "must be UTF-8 text"))?;
-        Ok(SignedWebhook { authorization, body })
+        let (authorization, body) =
+            webhook::sign_test_webhook(secret.as_bytes(), &body, SystemTime::now());
+        let body = String::from_utf8(body)
+            .map_err(|_| Error::validation("payloadJson", "must be UTF-8 text"))?;
+        Ok(SignedWebhook {
+            authorization,
+            body,
+        })
     })
 }
 

@@ -89,7 +89,11 @@ impl Subscriber for Bridge {
     fn event(&self, event: &Event<'_>) {
         let level = *event.metadata().level();
         let mut rec = LogRecord {
-            level: if level <= Level::WARN { "warn".into() } else { "debug".into() },
+            level: if level <= Level::WARN {
+                "warn".into()
+            } else {
+                "debug".into()
+            },
             ..LogRecord::default()
         };
         event.record(&mut Fields(&mut rec));
@@ -99,7 +103,9 @@ impl Subscriber for Bridge {
                 return true;
             }
             // Closing: the JavaScript environment of this logger has gone away.
-            s.tsfn.call(rec.clone(), ThreadsafeFunctionCallMode::NonBlocking) != Status::Closing
+            s.tsfn
+                .call(rec.clone(), ThreadsafeFunctionCallMode::NonBlocking)
+                != Status::Closing
         });
         ANY.store(!list.is_empty(), Ordering::Relaxed);
     }
@@ -154,15 +160,31 @@ fn install() {
 /// `level` is `debug` (every request, default) or `warn` (failures only). The callback runs on
 /// the JavaScript thread that added it and never keeps the process alive.
 #[napi]
-pub fn add_logger(callback: Function<'_, LogRecord, Unknown<'static>>, level: Option<String>) -> napi::Result<u32> {
+pub fn add_logger(
+    callback: Function<'_, LogRecord, Unknown<'static>>,
+    level: Option<String>,
+) -> napi::Result<u32> {
     let max_level = match level.as_deref().unwrap_or("debug") {
         "debug" => Level::DEBUG,
         "warn" => Level::WARN,
-        _ => return Err(napi::Error::new(Status::InvalidArg, "level must be \"debug\" or \"warn\"")),
+        _ => {
+            return Err(napi::Error::new(
+                Status::InvalidArg,
+                "level must be \"debug\" or \"warn\"",
+            ))
+        }
     };
-    let tsfn = callback.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?;
+    let tsfn = callback
+        .build_threadsafe_function()
+        .callee_handled::<false>()
+        .weak::<true>()
+        .build()?;
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    sinks().push(Sink { id, max_level, tsfn: Arc::new(tsfn) });
+    sinks().push(Sink {
+        id,
+        max_level,
+        tsfn: Arc::new(tsfn),
+    });
     ANY.store(true, Ordering::Relaxed);
     install();
     Ok(id)

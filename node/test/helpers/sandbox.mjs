@@ -34,8 +34,8 @@ function hostTriple() {
 let located;
 
 /**
- * The sandbox binary: PROVE_SANDBOX_BIN, else the build for CARGO_BUILD_TARGET (the host triple by
- * default, where the addon's dependencies already are), else target/debug. Built when missing.
+ * The sandbox binary: PROVE_SANDBOX_BIN, else target/debug/prove-sandbox, else the build for
+ * CARGO_BUILD_TARGET (or the host triple). Built with `cargo build -p prove-sandbox` when missing.
  */
 export function sandboxBinary() {
   if (located) return located;
@@ -45,12 +45,10 @@ export function sandboxBinary() {
   }
   const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(REPO_ROOT, process.env.CARGO_TARGET_DIR) : path.join(REPO_ROOT, 'target');
   const triple = process.env.CARGO_BUILD_TARGET || hostTriple();
-  const candidates = [triple && path.join(targetDir, triple, 'debug', 'prove-sandbox'), path.join(targetDir, 'debug', 'prove-sandbox')].filter(Boolean);
+  const candidates = [path.join(targetDir, 'debug', 'prove-sandbox'), triple && path.join(targetDir, triple, 'debug', 'prove-sandbox')].filter(Boolean);
   const found = candidates.find((c) => existsSync(c));
   if (found) return (located = found);
-  const args = ['build', '-p', 'prove-sandbox'];
-  if (triple) args.push('--target', triple);
-  const r = spawnSync('cargo', args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('cargo', ['build', '-p', 'prove-sandbox'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error('cargo build -p prove-sandbox failed');
   return (located = candidates[0]);
 }

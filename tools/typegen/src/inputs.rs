@@ -11,11 +11,20 @@ pub struct InputMeta {
 }
 
 const fn f(wire: &'static str, ty: &'static str, required: bool, doc: &'static str) -> FieldMeta {
-    FieldMeta { wire, ty, required, doc }
+    FieldMeta {
+        wire,
+        ty,
+        required,
+        doc,
+    }
 }
 
-const CLIENT_REQUEST_ID: FieldMeta =
-    f("clientRequestId", "string", false, "A client-generated unique ID for this request (no personal data).");
+const CLIENT_REQUEST_ID: FieldMeta = f(
+    "clientRequestId",
+    "string",
+    false,
+    "A client-generated unique ID for this request (no personal data).",
+);
 
 pub const INPUTS: &[InputMeta] = &[
     InputMeta {
@@ -91,7 +100,11 @@ mod tests {
 
     fn object(meta: &InputMeta, only_required: bool) -> Value {
         let mut m = Map::new();
-        for fm in meta.fields.iter().filter(|fm| fm.required || !only_required) {
+        for fm in meta
+            .fields
+            .iter()
+            .filter(|fm| fm.required || !only_required)
+        {
             m.insert(fm.wire.to_owned(), sample(fm.ty));
         }
         Value::Object(m)
@@ -100,21 +113,30 @@ mod tests {
     fn check<T: DeserializeOwned + serde::Serialize + Default>(name: &str) {
         let meta = INPUTS.iter().find(|i| i.name == name).expect("described");
         // Every described field exists (the inputs deny unknown fields) with the described type.
-        serde_json::from_value::<T>(object(meta, false)).unwrap_or_else(|e| panic!("{name} full: {e}"));
+        serde_json::from_value::<T>(object(meta, false))
+            .unwrap_or_else(|e| panic!("{name} full: {e}"));
         // The required fields suffice.
-        serde_json::from_value::<T>(object(meta, true)).unwrap_or_else(|e| panic!("{name} required: {e}"));
+        serde_json::from_value::<T>(object(meta, true))
+            .unwrap_or_else(|e| panic!("{name} required: {e}"));
         // Each required field is required.
         for req in meta.fields.iter().filter(|fm| fm.required) {
             let mut v = object(meta, false);
             if let Value::Object(m) = &mut v {
                 m.remove(req.wire);
             }
-            assert!(serde_json::from_value::<T>(v).is_err(), "{name}.{} should be required", req.wire);
+            assert!(
+                serde_json::from_value::<T>(v).is_err(),
+                "{name}.{} should be required",
+                req.wire
+            );
         }
         // No field of the type is left undescribed (fields serialized by the default value).
         if let Ok(Value::Object(m)) = serde_json::to_value(T::default()) {
             for k in m.keys() {
-                assert!(meta.fields.iter().any(|fm| fm.wire == k), "{name}.{k} is not described");
+                assert!(
+                    meta.fields.iter().any(|fm| fm.wire == k),
+                    "{name}.{k} is not described"
+                );
             }
         }
     }
@@ -131,6 +153,8 @@ mod tests {
         check::<IdentityList>("IdentityList");
         // An unknown field is refused by the inputs, so the descriptions cannot be missing one
         // that callers would need.
-        assert!(serde_json::from_value::<ProveIdInput>(json!({"proveId": "x", "other": 1})).is_err());
+        assert!(
+            serde_json::from_value::<ProveIdInput>(json!({"proveId": "x", "other": 1})).is_err()
+        );
     }
 }

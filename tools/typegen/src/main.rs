@@ -30,9 +30,16 @@ fn main() -> ExitCode {
 
 /// The TypeScript form of a metadata type expression.
 fn ts_type(expr: &str) -> String {
-    if let Some(inner) = expr.strip_prefix("array<").and_then(|r| r.strip_suffix('>')) {
+    if let Some(inner) = expr
+        .strip_prefix("array<")
+        .and_then(|r| r.strip_suffix('>'))
+    {
         let t = ts_type(inner);
-        return if t.contains(' ') { format!("Array<{t}>") } else { format!("{t}[]") };
+        return if t.contains(' ') {
+            format!("Array<{t}>")
+        } else {
+            format!("{t}[]")
+        };
     }
     if let Some(inner) = expr.strip_prefix("map<").and_then(|r| r.strip_suffix('>')) {
         return format!("Record<string, {}>", ts_type(inner));
@@ -66,8 +73,13 @@ fn jsdoc(out: &mut String, indent: &str, doc: &str) {
 }
 
 fn field_name(wire: &str) -> String {
-    let plain = wire.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && wire.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    let plain = wire
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && wire
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
     if plain {
         wire.to_owned()
     } else {
@@ -120,7 +132,12 @@ fn request_has_field(type_name: &str, wire: &str) -> bool {
         .iter()
         .find(|m| m.name == type_name)
         .map(|m| m.fields)
-        .or_else(|| INPUTS.iter().find(|i| i.name == type_name).map(|i| i.fields))
+        .or_else(|| {
+            INPUTS
+                .iter()
+                .find(|i| i.name == type_name)
+                .map(|i| i.fields)
+        })
         .is_some_and(|fs| fs.iter().any(|f| f.wire == wire))
 }
 
@@ -130,7 +147,12 @@ fn request_optional(type_name: &str) -> bool {
         .iter()
         .find(|m| m.name == type_name)
         .map(|m| m.fields)
-        .or_else(|| INPUTS.iter().find(|i| i.name == type_name).map(|i| i.fields))
+        .or_else(|| {
+            INPUTS
+                .iter()
+                .find(|i| i.name == type_name)
+                .map(|i| i.fields)
+        })
         .is_some_and(|fs| fs.iter().all(|f| !f.required))
 }
 
@@ -165,7 +187,9 @@ fn typescript() -> String {
         interface(&mut out, m.name, m.doc, m.fields);
     }
 
-    out.push_str("// ---- inputs of methods addressed by path or query, and composite outputs ----\n\n");
+    out.push_str(
+        "// ---- inputs of methods addressed by path or query, and composite outputs ----\n\n",
+    );
     for i in INPUTS {
         input_interface(&mut out, i);
     }
@@ -190,7 +214,11 @@ fn typescript() -> String {
         .filter(|m| request_has_field(m.request_type, "clientRequestId"))
         .map(|m| format!("{:?}", m.name))
         .collect();
-    let _ = writeln!(out, "export type MethodsWithClientRequestId = {};\n", with_id.join(" | "));
+    let _ = writeln!(
+        out,
+        "export type MethodsWithClientRequestId = {};\n",
+        with_id.join(" | ")
+    );
 
     out.push_str("/** Options of one call. */\n");
     out.push_str("export interface CallOptions {\n");
@@ -205,8 +233,16 @@ fn typescript() -> String {
         let _ = writeln!(out, "export interface {} {{", group_type(g));
         for m in dispatch::methods().iter().filter(|m| split(m.name).0 == g) {
             let (_, method) = split(m.name);
-            let _ = writeln!(out, "  /** `{}` (Prove operation `{}`). */", m.name, m.operation_id);
-            let q = if request_optional(m.request_type) { "?" } else { "" };
+            let _ = writeln!(
+                out,
+                "  /** `{}` (Prove operation `{}`). */",
+                m.name, m.operation_id
+            );
+            let q = if request_optional(m.request_type) {
+                "?"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
                 "  {method}(request{q}: {}, options?: CallOptions): Promise<{}>;",
@@ -249,7 +285,8 @@ mod tests {
     fn every_method_type_is_described() {
         for m in dispatch::methods() {
             for t in [m.request_type, m.response_type] {
-                let known = MODELS.iter().any(|x| x.name == t) || INPUTS.iter().any(|x| x.name == t);
+                let known =
+                    MODELS.iter().any(|x| x.name == t) || INPUTS.iter().any(|x| x.name == t);
                 assert!(known, "{} uses {t}, which has no description", m.name);
             }
         }
@@ -257,15 +294,24 @@ mod tests {
 
     #[test]
     fn every_reference_resolves() {
-        let mut exprs: Vec<&str> = MODELS.iter().flat_map(|m| m.fields.iter().map(|f| f.ty)).collect();
+        let mut exprs: Vec<&str> = MODELS
+            .iter()
+            .flat_map(|m| m.fields.iter().map(|f| f.ty))
+            .collect();
         exprs.extend(INPUTS.iter().flat_map(|i| i.fields.iter().map(|f| f.ty)));
         for e in exprs {
             let mut inner = e;
-            while let Some(x) = inner.strip_prefix("array<").or_else(|| inner.strip_prefix("map<")) {
+            while let Some(x) = inner
+                .strip_prefix("array<")
+                .or_else(|| inner.strip_prefix("map<"))
+            {
                 inner = x.strip_suffix('>').unwrap_or(x);
             }
             if let Some(r) = inner.strip_prefix("ref:") {
-                assert!(MODELS.iter().any(|m| m.name == r) || INPUTS.iter().any(|i| i.name == r), "{r}");
+                assert!(
+                    MODELS.iter().any(|m| m.name == r) || INPUTS.iter().any(|i| i.name == r),
+                    "{r}"
+                );
             }
             if let Some(r) = inner.strip_prefix("enum:") {
                 assert!(ENUMS.iter().any(|x| x.name == r), "{r}");
@@ -278,7 +324,10 @@ mod tests {
     fn type_expressions_map_to_typescript() {
         assert_eq!(ts_type("array<ref:Address>"), "Address[]");
         assert_eq!(ts_type("map<object>"), "Record<string, JsonValue>");
-        assert_eq!(ts_type("array<map<string>>"), "Array<Record<string, string>>");
+        assert_eq!(
+            ts_type("array<map<string>>"),
+            "Array<Record<string, string>>"
+        );
         assert_eq!(ts_type("enum:FlowType"), "FlowType");
         assert_eq!(field_name("x-y"), "\"x-y\"");
     }
