@@ -10,12 +10,18 @@ export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# napi's build always passes --target, which puts its output under target/<triple>/. Building
+# everything for that same explicit target lets every step share one set of compiled crates.
+host_triple="$(rustc -vV | sed -n 's/^host: //p')"
+export CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-$host_triple}"
+export PROVE_SANDBOX_BIN="${PROVE_SANDBOX_BIN:-$PWD/target/$CARGO_BUILD_TARGET/debug/prove-sandbox}"
+
 # Generated files must match the API reference when the reference is available.
 ref="${PROVE_API_REFERENCE:-../shared/prove-api/operations.yaml}"
 if [ -f "$ref" ] && python3 -c 'import yaml' 2>/dev/null; then
   step "generated models are up to date"
   python3 tools/codegen/gen_models.py "$ref" >/dev/null
-  git diff --exit-code -- core/src/models/generated.rs core/src/ops.rs tests/schema/api.json
+  git diff --exit-code -- core/src/models/generated.rs core/src/models/meta.rs core/src/ops.rs tests/schema/api.json
 fi
 
 step "cargo test --workspace"
@@ -26,16 +32,14 @@ cargo build -p prove-sandbox --locked
 if [ ! -d tests/conformance/node_modules ]; then
   (cd tests/conformance && npm ci --no-audit --no-fund)
 fi
-(cd tests/conformance && PROVE_SANDBOX_BIN="$PWD/../../target/debug/prove-sandbox" npm test)
+(cd tests/conformance && npm test)
 
 step "node package: generated types, napi addon (debug), node --test"
-# napi passes --target (CARGO_BUILD_TARGET, else the host), so the addon builds under target/<triple>/.
-host_triple="$(rustc -vV | sed -n 's/^host: //p')"
 if [ ! -d node/node_modules ]; then
   (cd node && npm ci --no-audit --no-fund)
 fi
 (cd node && node scripts/typegen.mjs --check)
-(cd node && CARGO_BUILD_TARGET="$host_triple" npm run build)
-(cd node && PROVE_SANDBOX_BIN="$PWD/../target/debug/prove-sandbox" npm test)
+(cd node && npm run build)
+(cd node && npm test)
 
 step "all tests passed"
