@@ -42,4 +42,10 @@ fi
 (cd node && npm run build)
 (cd node && npm test)
 
+step "node Express example over HTTP"
+if [ ! -d node/examples/express/node_modules ]; then
+  (cd node/examples/express && npm ci --no-audit --no-fund)
+fi
+(cd node/examples/express && npm test)
+
 step "all tests passed"
