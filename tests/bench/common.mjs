@@ -1,0 +1,193 @@
+// Shared pieces of the benchmark and the soak: locating the release sandbox and the release build
+// of prove-sdk, starting the sandbox, and the three clients measured side by side.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The workspace root. */
+export const REPO_ROOT = path.resolve(here, '..', '..');
+/** The package copy loading the release addon, assembled by prepare.mjs. */
+export const RELEASE_PKG = path.join(here, '.addon', 'prove-sdk');
+export const CLIENT_ID = 'prove-sandbox-client';
+export const CLIENT_SECRET = 'prove-sandbox-secret';
+
+/** Milo Pinson, the sandbox's short-term Pre-Fill user (no possession step needed). */
+export const MILO = { phoneNumber: '2001001695', dob: '1981-01-17' };
+
+/** The prove-sdk directory measured: PROVE_SDK_DIR, else the release copy. */
+export function sdkDir() {
+  return process.env.PROVE_SDK_DIR ? path.resolve(process.env.PROVE_SDK_DIR) : RELEASE_PKG;
+}
+
+/** Loads prove-sdk (CommonJS entry) from sdkDir(). */
+export function loadProveSdk() {
+  return createRequire(import.meta.url)(path.join(sdkDir(), 'lib', 'index.cjs'));
+}
+
+/** The release sandbox binary: PROVE_SANDBOX_BIN, else target/release/prove-sandbox (built when missing). */
+export function sandboxBinary() {
+  if (process.env.PROVE_SANDBOX_BIN) return process.env.PROVE_SANDBOX_BIN;
+  const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(REPO_ROOT, process.env.CARGO_TARGET_DIR) : path.join(REPO_ROOT, 'target');
+  const bin = path.join(targetDir, 'release', 'prove-sandbox');
+  if (!existsSync(bin)) {
+    const r = spawnSync('cargo', ['build', '--release', '-p', 'prove-sandbox'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('cargo build --release -p prove-sandbox failed');
+  }
+  return bin;
+}
+
+/** Starts the sandbox; resolves to { baseUrl, control(method, route, body), stop() }. */
+export async function startSandbox(args = []) {
+  const child = spawn(sandboxBinary(), ['--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.on('exit', () => child.kill('SIGKILL'));
+  const lines = createInterface({ input: child.stdout });
+  const baseUrl = await new Promise((resolve, reject) => {
+    lines.once('line', (line) => {
+      const m = /^prove-sandbox listening on (http:\/\/\S+)$/.exec(line.trim());
+      if (m) resolve(m[1]);
+      else reject(new Error('unexpected first line from prove-sandbox'));
+    });
+    child.once('exit', (code) => reject(new Error(`prove-sandbox exited with ${code}`)));
+  });
+  lines.on('line', () => {});
+  async function control(method, route, body) {
+    const res = await fetch(`${baseUrl}/sandbox/${route}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`sandbox ${route}: ${res.status}`);
+    return res.json();
+  }
+  return {
+    baseUrl,
+    pid: child.pid,
+    control,
+    counters: () => control('GET', 'counters'),
+    resetCounters: () => control('POST', 'counters/reset', {}),
+    stop: () => new Promise((r) => {
+      if (child.exitCode !== null) return r();
+      child.once('exit', r);
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/**
+ * The three clients under test, each as { name, start(), flow() }: `start` makes one `/v3/start`
+ * call, `flow` runs Pre-Fill start → validate → challenge → complete for Milo (4 calls). Each
+ * checks the answers it needs, so a failing client cannot look fast.
+ */
+export async function makeClients(baseUrl, only) {
+  const clients = [];
+  const want = (n) => !only || only.includes(n);
+
+  if (want('prove-sdk')) {
+    const { ProveClient } = loadProveSdk();
+    const c = new ProveClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl });
+    clients.push({
+      name: 'prove-sdk',
+      start: () => c.flow.start({ flowType: 'mobile', phoneNumber: MILO.phoneNumber }),
+      async flow(lat) {
+        let t = performance.now();
+        const s = await c.flow.start({ flowType: 'mobile', phoneNumber: MILO.phoneNumber });
+        t = lap(lat, t);
+        const v = await c.flow.validate({ correlationId: s.correlationId });
+        t = lap(lat, t);
+        if (!v.success) throw new Error('validate failed');
+        const ch = await c.flow.challenge({ correlationId: s.correlationId, dob: MILO.dob });
+        t = lap(lat, t);
+        const done = await c.flow.complete({ correlationId: s.correlationId, individual: ch.individual });
+        lap(lat, t);
+        if (!done.success) throw new Error('complete failed');
+      },
+    });
+  }
+
+  if (want('official')) {
+    const { Proveapi } = await import('@prove-identity/prove-api');
+    const sdk = new Proveapi({ serverURL: baseUrl, security: { clientID: CLIENT_ID, clientSecret: CLIENT_SECRET } });
+    clients.push({
+      name: 'official',
+      start: () => sdk.v3.v3StartRequest({ flowType: 'mobile', phoneNumber: MILO.phoneNumber }),
+      async flow(lat) {
+        let t = performance.now();
+        const s = (await sdk.v3.v3StartRequest({ flowType: 'mobile', phoneNumber: MILO.phoneNumber })).v3StartResponse;
+        t = lap(lat, t);
+        const v = (await sdk.v3.v3ValidateRequest({ correlationId: s.correlationId })).v3ValidateResponse;
+        t = lap(lat, t);
+        if (!v.success) throw new Error('validate failed');
+        const ch = (await sdk.v3.v3ChallengeRequest({ correlationId: s.correlationId, dob: MILO.dob })).v3ChallengeResponse;
+        t = lap(lat, t);
+        const done = (await sdk.v3.v3CompleteRequest({ correlationId: s.correlationId, individual: ch.individual })).v3CompleteResponse;
+        lap(lat, t);
+        if (!done.success) throw new Error('complete failed');
+      },
+    });
+  }
+
+  if (want('fetch')) {
+    // Raw fetch: the token is fetched once, up front; every call is one fetch + JSON parse.
+    let auth;
+    const token = async () => {
+      const res = await fetch(`${baseUrl}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+      });
+      if (!res.ok) throw new Error(`token: ${res.status}`);
+      auth = `Bearer ${(await res.json()).access_token}`;
+    };
+    const post = async (p, body) => {
+      const res = await fetch(baseUrl + p, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const json = await res.json();
+      if (!res.ok) throw new Error(`${p}: ${res.status}`);
+      return json;
+    };
+    await token();
+    clients.push({
+      name: 'fetch',
+      token,
+      start: () => post('/v3/start', { flowType: 'mobile', phoneNumber: MILO.phoneNumber }),
+      async flow(lat) {
+        let t = performance.now();
+        const s = await post('/v3/start', { flowType: 'mobile', phoneNumber: MILO.phoneNumber });
+        t = lap(lat, t);
+        const v = await post('/v3/validate', { correlationId: s.correlationId });
+        t = lap(lat, t);
+        if (!v.success) throw new Error('validate failed');
+        const ch = await post('/v3/challenge', { correlationId: s.correlationId, dob: MILO.dob });
+        t = lap(lat, t);
+        const done = await post('/v3/complete', { correlationId: s.correlationId, individual: ch.individual });
+        lap(lat, t);
+        if (!done.success) throw new Error('complete failed');
+      },
+    });
+  }
+  return clients;
+}
+
+function lap(lat, t) {
+  const now = performance.now();
+  if (lat) lat.push(now - t);
+  return now;
+}
+
+/** The q-quantile (0..1) of a sorted array. */
+export function quantile(sorted, q) {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function median(xs) {
+  return quantile([...xs].sort((a, b) => a - b), 0.5);
+}

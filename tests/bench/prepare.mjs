@@ -1,0 +1,38 @@
+// Builds what the benchmark measures, in release mode: the sandbox emulator
+// (target/release/prove-sandbox) and the prove-sdk addon, then assembles a copy of the package
+// (node/lib + package.json + the release addon) under .addon/prove-sdk, leaving node/native (the
+// debug build the tests use) alone. Skipped when PROVE_SDK_DIR names a package to measure instead.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+import { REPO_ROOT, RELEASE_PKG, sandboxBinary } from './common.mjs';
+
+const NODE_DIR = path.join(REPO_ROOT, 'node');
+const BUILD_DIR = path.resolve(RELEASE_PKG, '..', '..', '.addon-build');
+
+function run(cmd, args, opts) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
+}
+
+sandboxBinary(); // builds target/release/prove-sandbox when missing
+
+if (process.env.PROVE_SDK_DIR) {
+  console.log(`measuring the package at ${process.env.PROVE_SDK_DIR} (PROVE_SDK_DIR)`);
+} else {
+  if (!existsSync(path.join(NODE_DIR, 'node_modules', '@napi-rs'))) run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: NODE_DIR });
+  const host = /^host: (\S+)$/m.exec(spawnSync('rustc', ['-vV'], { encoding: 'utf8' }).stdout ?? '')?.[1];
+  console.log('building the prove-sdk addon (release)...');
+  run(
+    'npx',
+    ['--no-install', 'napi', 'build', '--platform', '--release', '--manifest-path', '../bindings/node/Cargo.toml', '--package-json-path', 'package.json', '--output-dir', BUILD_DIR, '--js', 'index.cjs', '--dts', 'index.d.ts'],
+    { cwd: NODE_DIR, env: { ...process.env, ...(host ? { CARGO_BUILD_TARGET: host } : {}) } },
+  );
+  rmSync(RELEASE_PKG, { recursive: true, force: true });
+  mkdirSync(path.join(RELEASE_PKG, 'native'), { recursive: true });
+  cpSync(path.join(NODE_DIR, 'package.json'), path.join(RELEASE_PKG, 'package.json'));
+  cpSync(path.join(NODE_DIR, 'lib'), path.join(RELEASE_PKG, 'lib'), { recursive: true });
+  for (const f of readdirSync(BUILD_DIR)) cpSync(path.join(BUILD_DIR, f), path.join(RELEASE_PKG, 'native', f));
+  console.log(`release package assembled at ${path.relative(process.cwd(), RELEASE_PKG)}`);
+}
