@@ -36,7 +36,9 @@ fi
 
 step "node package: generated types, napi addon (debug), node --test"
 if [ ! -d node/node_modules ]; then
-  (cd node && npm ci --no-audit --no-fund)
+  # `npm install` keeps the committed lock; `npm ci` refuses it where the registry lacks
+  # @napi-rs/cli's optional packages for other platforms.
+  (cd node && npm install --no-audit --no-fund)
 fi
 (cd node && node scripts/typegen.mjs --check)
 (cd node && npm run build)
