@@ -23,12 +23,16 @@ if (process.env.PROVE_SDK_DIR) {
 } else {
   if (!existsSync(path.join(NODE_DIR, 'node_modules', '@napi-rs'))) run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: NODE_DIR });
   const host = /^host: (\S+)$/m.exec(spawnSync('rustc', ['-vV'], { encoding: 'utf8' }).stdout ?? '')?.[1];
-  console.log('building the prove-sdk addon (release)...');
-  run(
+  if (process.env.PROVE_BENCH_SKIP_BUILD === '1' && existsSync(BUILD_DIR)) {
+    console.log('using the existing release addon (PROVE_BENCH_SKIP_BUILD=1)');
+  } else {
+    console.log('building the prove-sdk addon (release)...');
+    run(
     'npx',
-    ['--no-install', 'napi', 'build', '--platform', '--release', '--manifest-path', '../bindings/node/Cargo.toml', '--package-json-path', 'package.json', '--output-dir', BUILD_DIR, '--js', 'index.cjs', '--dts', 'index.d.ts'],
-    { cwd: NODE_DIR, env: { ...process.env, ...(host ? { CARGO_BUILD_TARGET: host } : {}) } },
-  );
+      ['--no-install', 'napi', 'build', '--platform', '--release', '--manifest-path', '../bindings/node/Cargo.toml', '--package-json-path', 'package.json', '--output-dir', BUILD_DIR, '--js', 'index.cjs', '--dts', 'index.d.ts'],
+      { cwd: NODE_DIR, env: { ...process.env, ...(host ? { CARGO_BUILD_TARGET: host } : {}) } },
+    );
+  }
   rmSync(RELEASE_PKG, { recursive: true, force: true });
   mkdirSync(path.join(RELEASE_PKG, 'native'), { recursive: true });
   cpSync(path.join(NODE_DIR, 'package.json'), path.join(RELEASE_PKG, 'package.json'));
