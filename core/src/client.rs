@@ -1,10 +1,10 @@
 //! The client and its one shared request path.
 //!
-//! Every operation goes through [`Client::execute`]: it builds the URL, attaches the bearer
+//! Every operation goes through `Client::execute`: it builds the URL, attaches the bearer
 //! token (see [`token`](crate::token)), sends the request under the call's total timeout,
-//! retries what may be retried (see [`retry`](crate::retry)), maps error answers to
-//! [`Error`] (see [`transport`](crate::transport)) and decodes the answer. One log event per
-//! attempt is emitted (see [`logging`](crate::logging)).
+//! retries what may be retried (see [`retry`]), maps error answers to
+//! [`Error`] (see [`transport`]) and decodes the answer. One log event per
+//! attempt is emitted (see [`logging`]).
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! HTTP building blocks of the request path: URLs, error classification and mapping, decoding.
 //!
-//! Mapping of answers (see [`error_from_answer`]):
+//! Mapping of answers (see `error_from_answer`):
 //!
 //! | answer | [`ErrorKind`] |
 //! |---|---|
