@@ -15,6 +15,8 @@ OPTIONS:
     --port PORT             port to listen on; 0 picks a free one (default 0)
     --client-id ID          client_id accepted by POST /token (default prove-sandbox-client)
     --client-secret SECRET  client_secret accepted by POST /token (default prove-sandbox-secret)
+    --add-client ID:SECRET  accept a further project's credentials (repeatable); each project
+                            keeps its own sessions, Prove Keys and enrolments
     --token-lifetime SECS   access-token lifetime in seconds (default 3600)
     --threads N             server worker threads (default: number of CPUs)
     --quiet                 do not log one line per request
@@ -29,6 +31,7 @@ struct Args {
     port: u16,
     client_id: Option<String>,
     client_secret: Option<String>,
+    extra_clients: Vec<(String, String)>,
     token_lifetime: Option<u64>,
     threads: Option<usize>,
     quiet: bool,
@@ -46,6 +49,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Command, String> {
         port: 0,
         client_id: None,
         client_secret: None,
+        extra_clients: Vec::new(),
         token_lifetime: None,
         threads: None,
         quiet: false,
@@ -71,6 +75,15 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Command, String> {
             }
             "--client-id" => a.client_id = Some(value("--client-id")?),
             "--client-secret" => a.client_secret = Some(value("--client-secret")?),
+            "--add-client" => {
+                let v = value("--add-client")?;
+                match v.split_once(':') {
+                    Some((id, secret)) if !id.is_empty() && !secret.is_empty() => {
+                        a.extra_clients.push((id.to_owned(), secret.to_owned()))
+                    }
+                    _ => return Err("--add-client takes ID:SECRET".to_owned()),
+                }
+            }
             "--token-lifetime" => {
                 a.token_lifetime = Some(
                     value("--token-lifetime")?
@@ -133,6 +146,9 @@ async fn run(args: Args) -> ExitCode {
     }
     if let Some(secret) = args.client_secret {
         builder = builder.client_secret(secret);
+    }
+    for (id, secret) in args.extra_clients {
+        builder = builder.add_client(id, secret);
     }
     if let Some(secs) = args.token_lifetime {
         builder = builder.token_lifetime(Duration::from_secs(secs));

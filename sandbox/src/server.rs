@@ -52,6 +52,8 @@ pub(crate) struct Shared {
     pub base_url: String,
     pub client_id: String,
     pub client_secret: String,
+    /// Further projects' credentials (`client_id`, `client_secret`), see [`SandboxBuilder::add_client`].
+    pub extra_clients: Vec<(String, String)>,
     pub tokens: TokenAuthority,
     pub clock: Clock,
     pub counters: CounterSet,
@@ -485,12 +487,21 @@ fn token(
             "malformed request: grant_type must be client_credentials",
         );
     }
-    let id_ok = constant_time_eq(id.as_bytes(), shared.client_id.as_bytes());
-    let secret_ok = constant_time_eq(secret.as_bytes(), shared.client_secret.as_bytes());
-    if !(id_ok && secret_ok) {
-        return ApiResponse::error(401, 8002, "not authorized: invalid client credentials");
+    // Every pair is compared (in constant time), so the answer time does not tell which matched.
+    let mut matched: Option<&str> = None;
+    let pairs = std::iter::once((&shared.client_id, &shared.client_secret))
+        .chain(shared.extra_clients.iter().map(|(i, s)| (i, s)));
+    for (known_id, known_secret) in pairs {
+        let id_ok = constant_time_eq(id.as_bytes(), known_id.as_bytes());
+        let secret_ok = constant_time_eq(secret.as_bytes(), known_secret.as_bytes());
+        if id_ok && secret_ok && matched.is_none() {
+            matched = Some(known_id);
+        }
     }
-    let t = shared.tokens.issue(&shared.client_id, now_ms);
+    let Some(client_id) = matched else {
+        return ApiResponse::error(401, 8002, "not authorized: invalid client credentials");
+    };
+    let t = shared.tokens.issue(client_id, now_ms);
     ApiResponse::ok(json!({
         "access_token": t.access_token,
         "token_type": "Bearer",
@@ -579,6 +590,7 @@ pub struct SandboxBuilder {
     port: u16,
     client_id: String,
     client_secret: String,
+    extra_clients: Vec<(String, String)>,
     token_lifetime: Duration,
     log_requests: bool,
     worker_threads: usize,
@@ -592,6 +604,7 @@ impl Default for SandboxBuilder {
             port: 0,
             client_id: DEFAULT_CLIENT_ID.to_owned(),
             client_secret: DEFAULT_CLIENT_SECRET.to_owned(),
+            extra_clients: Vec::new(),
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
             log_requests: false,
             worker_threads: 2,
@@ -626,6 +639,15 @@ impl SandboxBuilder {
     #[must_use]
     pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
         self.client_secret = secret.into();
+        self
+    }
+
+    /// Accept a further pair of credentials: another Prove project. Sessions, Prove Keys, Prove IDs
+    /// and Identity Manager enrolments belong to the project (`client_id`) that made them, so two
+    /// projects of one sandbox do not see each other's state.
+    #[must_use]
+    pub fn add_client(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.extra_clients.push((id.into(), secret.into()));
         self
     }
 
@@ -681,6 +703,7 @@ impl SandboxBuilder {
             base_url: format!("http://{host}:{}", addr.port()),
             client_id: self.client_id,
             client_secret: self.client_secret,
+            extra_clients: self.extra_clients,
             tokens: TokenAuthority::new(self.token_lifetime),
             clock: Clock::default(),
             log: RequestLog::new(REQUEST_LOG_CAPACITY),

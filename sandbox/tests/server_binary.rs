@@ -27,6 +27,8 @@ async fn binary_prints_its_address_and_logs_requests_without_pii() {
             "--client-secret=bin-secret",
             "--token-lifetime",
             "120",
+            "--add-client",
+            "second-project:second-secret",
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -99,6 +101,19 @@ async fn binary_prints_its_address_and_logs_requests_without_pii() {
             "{line}"
         );
     }
+
+    // A further project added with --add-client gets its own tokens.
+    let res = http
+        .post(format!("{base}/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "second-project"),
+            ("client_secret", "second-secret"),
+        ])
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(res.status(), 200);
 }
 
 #[test]
@@ -116,4 +131,10 @@ fn binary_help_and_bad_arguments() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--port"));
+    let out = Command::new(env!("CARGO_BIN_EXE_prove-sandbox"))
+        .args(["--add-client", "no-secret"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ID:SECRET"));
 }
