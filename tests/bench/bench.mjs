@@ -1,10 +1,11 @@
 // Benchmark: prove-sdk vs Prove's official TypeScript SDK (@prove-identity/prove-api 0.9.6) vs raw
-// fetch, side by side in one process against one release build of the sandbox emulator.
+// fetch vs raw node:http (keep-alive Agent), side by side in one process against one release build
+// of the sandbox emulator.
 //
 //   npm run bench [-- --seconds 2 --rounds 3 --cold-runs 7 --stampede 1000 --out results/latest.json]
 //
 // Work: the Pre-Fill flow start → validate → challenge → complete for the short-term user Milo
-// (4 calls), repeated by 1 or 64 concurrent workers for `seconds` per window. Windows of the three
+// (4 calls), repeated by 1 or 64 concurrent workers for `seconds` per window. Windows of the four
 // clients are interleaved (the order rotates each round) and a GC runs before each. CPU per call is
 // this process's process.cpuUsage() delta (user + system, every thread, so the addon's I/O threads
 // count) divided by the calls; the sandbox is another process and its CPU is not included.
@@ -15,10 +16,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { makeClients, median, quantile, sdkDir, startSandbox } from './common.mjs';
+import { MAX_IN_FLIGHT, makeClients, median, quantile, sdkDir, startSandbox } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const NAMES = ['prove-sdk', 'official', 'fetch'];
+const NAMES = ['prove-sdk', 'official', 'fetch', 'http'];
 
 function options() {
   const o = { seconds: 2, rounds: 3, coldRuns: 7, stampede: 1000, out: path.join(here, 'results', 'latest.json') };
@@ -68,9 +69,10 @@ async function window(client, concurrency, seconds, lat) {
 /** Token requests made by `n` concurrent first calls of a fresh client (cold token cache). */
 async function stampede(sb, name, n) {
   await sb.resetCounters();
-  const [client] = await makeClients(sb.baseUrl, [name]); // raw fetch fetches its one token here
+  const [client] = await makeClients(sb.baseUrl, [name]); // raw fetch/http fetch their one token here
   const results = await Promise.allSettled(Array.from({ length: n }, () => client.start()));
   const failed = results.filter((r) => r.status === 'rejected').length;
+  client.close?.();
   const { tokenRequests } = await sb.counters();
   return { tokenRequests, failed };
 }
@@ -107,7 +109,7 @@ async function main() {
 
   const results = {};
   for (const c of clients) results[c.name] = {};
-  for (const conc of [1, 64]) {
+  for (const conc of [1, MAX_IN_FLIGHT]) {
     const acc = Object.fromEntries(clients.map((c) => [c.name, { calls: 0, ms: 0, cpuUs: 0, errors: 0, lat: [] }]));
     for (let r = 0; r < o.rounds; r++) {
       for (const c of rotate(clients, r)) {
@@ -133,6 +135,8 @@ async function main() {
     }
   }
 
+  for (const c of clients) c.close?.();
+
   console.log('cold starts (fresh processes)...');
   const cold = Object.fromEntries(NAMES.map((n) => [n, []]));
   for (let i = 0; i < o.coldRuns; i++) for (const n of rotate(NAMES, i)) cold[n].push(coldStart(sb.baseUrl, n));
@@ -154,12 +158,14 @@ async function main() {
   const ours = results['prove-sdk'];
   const off = results.official;
   const raw = results.fetch;
+  const rawHttp = results.http;
   const rows = [];
   const row = (label, key, d) => {
     const v = (r) => key(r);
-    rows.push([label, fmt(v(ours), d), fmt(v(off), d), fmt(v(raw), d), fmt(v(ours) / v(off), 2) + 'x', fmt(v(ours) / v(raw), 2) + 'x']);
+    const ratio = (r) => fmt(v(ours) / v(r), 2) + 'x';
+    rows.push([label, fmt(v(ours), d), fmt(v(off), d), fmt(v(raw), d), fmt(v(rawHttp), d), ratio(off), ratio(raw), ratio(rawHttp)]);
   };
-  for (const c of [1, 64]) {
+  for (const c of [1, MAX_IN_FLIGHT]) {
     row(`throughput, calls/s @${c}`, (r) => r[`c${c}`].callsPerSec, 0);
     row(`client CPU µs/call @${c}`, (r) => r[`c${c}`].cpuUsPerCall, 1);
     row(`latency p50 ms @${c}`, (r) => r[`c${c}`].p50Ms, 2);
@@ -167,7 +173,7 @@ async function main() {
   }
   row('cold start ms (load + first call, median)', (r) => r.coldStart.medianTotalMs, 1);
   row(`token requests (${o.stampede} concurrent, cold)`, (r) => r.stampede.tokenRequests, 0);
-  const head = ['', 'prove-sdk', 'official 0.9.6', 'raw fetch', 'vs official', 'vs fetch'];
+  const head = ['', 'prove-sdk', 'official 0.9.6', 'raw fetch', 'raw http', 'vs official', 'vs fetch', 'vs http'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log('\n' + line(head));
@@ -177,6 +183,9 @@ async function main() {
     throughputVsOfficial: { target: '>= 2x', c1: ours.c1.callsPerSec / off.c1.callsPerSec, c64: ours.c64.callsPerSec / off.c64.callsPerSec },
     cpuVsOfficial: { target: '<= 0.5x', c1: ours.c1.cpuUsPerCall / off.c1.cpuUsPerCall, c64: ours.c64.cpuUsPerCall / off.c64.cpuUsPerCall },
     throughputVsFetch: { target: '>= 0.9x', c1: ours.c1.callsPerSec / raw.c1.callsPerSec, c64: ours.c64.callsPerSec / raw.c64.callsPerSec },
+    // No target: node:http with a keep-alive Agent is the cheapest plain-JS client, shown for reference.
+    throughputVsHttp: { target: 'none (reference)', c1: ours.c1.callsPerSec / rawHttp.c1.callsPerSec, c64: ours.c64.callsPerSec / rawHttp.c64.callsPerSec },
+    cpuVsHttp: { target: 'none (reference)', c1: ours.c1.cpuUsPerCall / rawHttp.c1.cpuUsPerCall, c64: ours.c64.cpuUsPerCall / rawHttp.c64.cpuUsPerCall },
     tokenRequests: { target: 'exactly 1', value: ours.stampede.tokenRequests },
   };
   const verdict = (ok) => (ok ? 'met' : 'MISSED');
@@ -185,6 +194,9 @@ async function main() {
   console.log(`  CPU/call <= 0.5x official:   @1 ${fmt(targets.cpuVsOfficial.c1, 2)}x, @64 ${fmt(targets.cpuVsOfficial.c64, 2)}x  ${verdict(Math.max(targets.cpuVsOfficial.c1, targets.cpuVsOfficial.c64) <= 0.5)}`);
   console.log(`  throughput >= 0.9x fetch:    @1 ${fmt(targets.throughputVsFetch.c1, 2)}x, @64 ${fmt(targets.throughputVsFetch.c64, 2)}x  ${verdict(Math.min(targets.throughputVsFetch.c1, targets.throughputVsFetch.c64) >= 0.9)}`);
   console.log(`  token requests == 1:         ${targets.tokenRequests.value}  ${verdict(targets.tokenRequests.value === 1)}`);
+  console.log('reference, no target (prove-sdk vs raw node:http + keep-alive Agent):');
+  console.log(`  throughput:                  @1 ${fmt(targets.throughputVsHttp.c1, 2)}x, @64 ${fmt(targets.throughputVsHttp.c64, 2)}x`);
+  console.log(`  CPU/call:                    @1 ${fmt(targets.cpuVsHttp.c1, 2)}x, @64 ${fmt(targets.cpuVsHttp.c64, 2)}x`);
   console.log('\nnote: one shared 2-core machine runs the client and the sandbox; expect run-to-run noise of 10-20 %.');
 
   machine.loadavgAtEnd = os.loadavg().map((x) => +x.toFixed(2));

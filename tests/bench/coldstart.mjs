@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { CLIENT_ID, CLIENT_SECRET, MILO, sdkDir } from './common.mjs';
+import { CLIENT_ID, CLIENT_SECRET, MILO, httpPoster, sdkDir } from './common.mjs';
 
 const [which, baseUrl] = process.argv.slice(2);
 const request = { flowType: 'mobile', phoneNumber: MILO.phoneNumber };
@@ -32,6 +32,17 @@ if (which === 'prove-sdk') {
       body: JSON.stringify(request),
     });
     return res.json();
+  };
+} else if (which === 'http') {
+  const http = await import('node:http');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const send = httpPoster(http, agent, baseUrl);
+  call = async () => {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET }).toString();
+    const { json: t } = await send('/token', 'application/x-www-form-urlencoded', body, {});
+    const { json } = await send('/v3/start', 'application/json', JSON.stringify(request), { authorization: `Bearer ${t.access_token}` });
+    agent.destroy();
+    return json;
   };
 } else {
   throw new Error(`unknown client ${which}`);

@@ -1,5 +1,5 @@
 // Shared pieces of the benchmark and the soak: locating the release sandbox and the release build
-// of prove-sdk, starting the sandbox, and the three clients measured side by side.
+// of prove-sdk, starting the sandbox, and the four clients measured side by side.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -77,10 +77,14 @@ export async function startSandbox(args = []) {
   };
 }
 
+/** Most flows the benchmark keeps in flight; the raw-http client's socket pool is sized to it. */
+export const MAX_IN_FLIGHT = 64;
+
 /**
- * The three clients under test, each as { name, start(), flow() }: `start` makes one `/v3/start`
+ * The four clients under test, each as { name, start(), flow() }: `start` makes one `/v3/start`
  * call, `flow` runs Pre-Fill start → validate → challenge → complete for Milo (4 calls). Each
- * checks the answers it needs, so a failing client cannot look fast.
+ * checks the answers it needs, so a failing client cannot look fast. `only` restricts the list to
+ * the named clients; `close()`, where present, releases the client's sockets.
  */
 export async function makeClients(baseUrl, only) {
   const clients = [];
@@ -172,7 +176,89 @@ export async function makeClients(baseUrl, only) {
       },
     });
   }
+  if (want('http')) {
+    // Raw node:http: a keep-alive Agent whose pool holds one socket per flow in flight (with one
+    // flow in flight a single socket is reused), the base URL parsed once, the token fetched once
+    // up front, and per call one request + JSON.stringify/JSON.parse, nothing else.
+    const http = await import('node:http');
+    const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
+    const send = httpPoster(http, agent, baseUrl);
+    let auth;
+    const token = async () => {
+      const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET }).toString();
+      const { status, json } = await send('/token', 'application/x-www-form-urlencoded', body, {});
+      if (status !== 200) throw new Error(`token: ${status}`);
+      auth = `Bearer ${json.access_token}`;
+    };
+    const post = async (p, body) => {
+      const { status, json } = await send(p, 'application/json', JSON.stringify(body), { authorization: auth, accept: 'application/json' });
+      if (status < 200 || status > 299) throw new Error(`${p}: ${status}`);
+      return json;
+    };
+    await token();
+    clients.push({
+      name: 'http',
+      token,
+      close: () => agent.destroy(),
+      start: () => post('/v3/start', { flowType: 'mobile', phoneNumber: MILO.phoneNumber }),
+      async flow(lat) {
+        let t = performance.now();
+        const s = await post('/v3/start', { flowType: 'mobile', phoneNumber: MILO.phoneNumber });
+        t = lap(lat, t);
+        const v = await post('/v3/validate', { correlationId: s.correlationId });
+        t = lap(lat, t);
+        if (!v.success) throw new Error('validate failed');
+        const ch = await post('/v3/challenge', { correlationId: s.correlationId, dob: MILO.dob });
+        t = lap(lat, t);
+        const done = await post('/v3/complete', { correlationId: s.correlationId, individual: ch.individual });
+        lap(lat, t);
+        if (!done.success) throw new Error('complete failed');
+      },
+    });
+  }
   return clients;
+}
+
+/**
+ * A raw `node:http` POST client for `baseUrl` on `agent`, `http` being the `node:http` module (passed
+ * in, so that importing this file does not load it and the cold start of the raw-http client counts
+ * it): the URL is parsed once here, and each
+ * `post(path, contentType, body, headers)` sends `body` (a string) with `contentType` and the extra
+ * `headers`, reads the whole response as UTF-8 and parses it as JSON, resolving to
+ * { status, json }. A body that is not JSON rejects.
+ */
+export function httpPoster(http, agent, baseUrl) {
+  const { hostname, port } = new URL(baseUrl);
+  return (path, contentType, body, headers) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          hostname,
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: { ...headers, 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.setEncoding('utf8');
+          let text = '';
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('error', reject);
+          res.on('end', () => {
+            try {
+              resolve({ status: res.statusCode, json: JSON.parse(text) });
+            } catch (e) {
+              reject(new Error(`${path}: ${res.statusCode}, body is not JSON (${e.message})`));
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
 }
 
 function lap(lat, t) {
