@@ -332,6 +332,16 @@ struct Policy {
     require_body_hash: bool,
 }
 
+/// `Debug` of a verifier or its builder: how many secrets (never their bytes) and the policy.
+fn debug_verifier(f: &mut fmt::Formatter<'_>, name: &str, secrets: usize, policy: &Policy) -> fmt::Result {
+    f.debug_struct(name)
+        .field("secrets", &format_args!("<{secrets} redacted>"))
+        .field("leeway", &policy.leeway)
+        .field("max_age", &policy.max_age)
+        .field("require_body_hash", &policy.require_body_hash)
+        .finish()
+}
+
 impl Default for Policy {
     fn default() -> Self {
         Policy {
@@ -368,15 +378,7 @@ pub struct WebhookVerifier {
 
 impl fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebhookVerifier")
-            .field(
-                "secrets",
-                &format_args!("<{} redacted>", self.secrets.len()),
-            )
-            .field("leeway", &self.policy.leeway)
-            .field("max_age", &self.policy.max_age)
-            .field("require_body_hash", &self.policy.require_body_hash)
-            .finish()
+        debug_verifier(f, "WebhookVerifier", self.secrets.len(), &self.policy)
     }
 }
 
@@ -434,15 +436,7 @@ pub struct WebhookVerifierBuilder {
 
 impl fmt::Debug for WebhookVerifierBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebhookVerifierBuilder")
-            .field(
-                "secrets",
-                &format_args!("<{} redacted>", self.secrets.len()),
-            )
-            .field("leeway", &self.policy.leeway)
-            .field("max_age", &self.policy.max_age)
-            .field("require_body_hash", &self.policy.require_body_hash)
-            .finish()
+        debug_verifier(f, "WebhookVerifierBuilder", self.secrets.len(), &self.policy)
     }
 }
 
