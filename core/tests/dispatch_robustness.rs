@@ -42,8 +42,18 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(3);
 const HANG_BOUND: Duration = Duration::from_secs(10);
 
 /// The stable error kind names (`ErrorKind::as_str`).
-const KNOWN_KINDS: &[&str] =
-    &["Validation", "Auth", "RateLimited", "StepOutOfOrder", "NotFound", "Api", "Timeout", "Transport", "Decode", "Webhook"];
+const KNOWN_KINDS: &[&str] = &[
+    "Validation",
+    "Auth",
+    "RateLimited",
+    "StepOutOfOrder",
+    "NotFound",
+    "Api",
+    "Timeout",
+    "Transport",
+    "Decode",
+    "Webhook",
+];
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic generator
@@ -83,22 +93,124 @@ impl Rng {
 /// Characters that tend to break parsers, encoders and URL building (no surrogates: JSON text
 /// from a binding is valid UTF-8).
 const EDGE_CHARS: &[char] = &[
-    '\0', '\u{1}', '\u{7}', '\u{8}', '\t', '\n', '\r', '\u{1b}', '\u{7f}', '\u{80}', '\u{85}', '\u{a0}', '\u{ad}',
-    '\u{200b}', '\u{200d}', '\u{2028}', '\u{2029}', '\u{202e}', '\u{2066}', '\u{feff}', '\u{fffd}', '\u{fffe}',
-    '\u{ffff}', '\u{d7ff}', '\u{e000}', '\u{10000}', '\u{1f600}', '\u{1f468}', '\u{e0001}', '\u{10ffff}', '\u{301}',
-    '\u{0130}', '\u{0131}', 'ß', 'ﬃ', 'ǅ', '"', '\\', '/', '?', '#', '%', '&', '=', '+', ';', ',', ':', '@', '[',
-    ']', '{', '}', '<', '>', '\'', '`', '.', ' ', '*', '$', '|', '^', '~',
+    '\0',
+    '\u{1}',
+    '\u{7}',
+    '\u{8}',
+    '\t',
+    '\n',
+    '\r',
+    '\u{1b}',
+    '\u{7f}',
+    '\u{80}',
+    '\u{85}',
+    '\u{a0}',
+    '\u{ad}',
+    '\u{200b}',
+    '\u{200d}',
+    '\u{2028}',
+    '\u{2029}',
+    '\u{202e}',
+    '\u{2066}',
+    '\u{feff}',
+    '\u{fffd}',
+    '\u{fffe}',
+    '\u{ffff}',
+    '\u{d7ff}',
+    '\u{e000}',
+    '\u{10000}',
+    '\u{1f600}',
+    '\u{1f468}',
+    '\u{e0001}',
+    '\u{10ffff}',
+    '\u{301}',
+    '\u{0130}',
+    '\u{0131}',
+    'ß',
+    'ﬃ',
+    'ǅ',
+    '"',
+    '\\',
+    '/',
+    '?',
+    '#',
+    '%',
+    '&',
+    '=',
+    '+',
+    ';',
+    ',',
+    ':',
+    '@',
+    '[',
+    ']',
+    '{',
+    '}',
+    '<',
+    '>',
+    '\'',
+    '`',
+    '.',
+    ' ',
+    '*',
+    '$',
+    '|',
+    '^',
+    '~',
 ];
 
 /// Strings that are special to the services, URLs or formats.
 const SPECIAL_STRINGS: &[&str] = &[
-    "", " ", "  \t\n", "..", "../..", "%2e%2e%2f", "%00", "%ZZ", "?a=b&c=d", "#frag", "a/b", "//x", "\\\\x",
-    "null", "true", "false", "0", "-1", "NaN", "Infinity", "1e309", "[]", "{}", "\"\"", "\u{0}", "\u{0}\u{0}\u{0}\u{0}",
-    "+", "++1", "+1 (200) 100-1695", "2001001695\u{0}", "http://", "https://", "javascript:alert(1)", "file:///etc/passwd",
-    "https://exa mple.com", "https://example.com/\u{0}", "ftp://example.com", "1981-02-29", "2000-13-01", "0000-00-00",
-    "9999-12-31", "00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
-    "0b3a2c9e-6d1f-4a58-9c3e-2f7d8e1a4b6", "0b3a2c9e-6d1f-4a58-9c3e-2f7d8e1a4b600", "<script>", "' OR 1=1 --",
-    "Robert'); DROP TABLE", "\r\nX-Injected: 1", "%0d%0aX-Injected:%201",
+    "",
+    " ",
+    "  \t\n",
+    "..",
+    "../..",
+    "%2e%2e%2f",
+    "%00",
+    "%ZZ",
+    "?a=b&c=d",
+    "#frag",
+    "a/b",
+    "//x",
+    "\\\\x",
+    "null",
+    "true",
+    "false",
+    "0",
+    "-1",
+    "NaN",
+    "Infinity",
+    "1e309",
+    "[]",
+    "{}",
+    "\"\"",
+    "\u{0}",
+    "\u{0}\u{0}\u{0}\u{0}",
+    "+",
+    "++1",
+    "+1 (200) 100-1695",
+    "2001001695\u{0}",
+    "http://",
+    "https://",
+    "javascript:alert(1)",
+    "file:///etc/passwd",
+    "https://exa mple.com",
+    "https://example.com/\u{0}",
+    "ftp://example.com",
+    "1981-02-29",
+    "2000-13-01",
+    "0000-00-00",
+    "9999-12-31",
+    "00000000-0000-0000-0000-000000000000",
+    "ffffffff-ffff-ffff-ffff-ffffffffffff",
+    "0b3a2c9e-6d1f-4a58-9c3e-2f7d8e1a4b6",
+    "0b3a2c9e-6d1f-4a58-9c3e-2f7d8e1a4b600",
+    "<script>",
+    "' OR 1=1 --",
+    "Robert'); DROP TABLE",
+    "\r\nX-Injected: 1",
+    "%0d%0aX-Injected:%201",
 ];
 
 fn random_string(rng: &mut Rng) -> String {
@@ -122,7 +234,9 @@ fn random_string(rng: &mut Rng) -> String {
         5 => {
             // digits of random length (phone-ish, SSN-ish)
             let n = rng.below(20);
-            let mut s: String = (0..n).map(|_| char::from(b'0' + rng.below(10) as u8)).collect();
+            let mut s: String = (0..n)
+                .map(|_| char::from(b'0' + rng.below(10) as u8))
+                .collect();
             if rng.chance(3) {
                 s.insert(0, '+');
             }
@@ -133,7 +247,13 @@ fn random_string(rng: &mut Rng) -> String {
             const ALNUM: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789-_";
             let n = 4 + rng.below(40);
             (0..n)
-                .map(|_| if rng.chance(8) { *rng.pick(EDGE_CHARS) } else { char::from(*rng.pick(ALNUM)) })
+                .map(|_| {
+                    if rng.chance(8) {
+                        *rng.pick(EDGE_CHARS)
+                    } else {
+                        char::from(*rng.pick(ALNUM))
+                    }
+                })
                 .collect()
         }
     }
@@ -170,11 +290,19 @@ fn random_value(rng: &mut Rng, depth: usize) -> Value {
             let d = depth.min(1 + rng.below(MAX_DEPTH));
             deep_value(rng, d)
         }
-        5 => Value::Array((0..rng.below(6)).map(|_| random_value(rng, depth - 1)).collect()),
+        5 => Value::Array(
+            (0..rng.below(6))
+                .map(|_| random_value(rng, depth - 1))
+                .collect(),
+        ),
         _ => {
             let mut m = Map::new();
             for _ in 0..rng.below(6) {
-                let key = if rng.chance(2) { random_string(rng) } else { (*rng.pick(all_wire_names())).to_owned() };
+                let key = if rng.chance(2) {
+                    random_string(rng)
+                } else {
+                    (*rng.pick(all_wire_names())).to_owned()
+                };
                 m.insert(key, random_value(rng, depth - 1));
             }
             Value::Object(m)
@@ -212,11 +340,24 @@ fn fields_of(type_name: &str) -> Vec<(&'static str, &'static str)> {
         "ProveIdInput" => vec![("proveId", "string"), ("clientRequestId", "string")],
         "IdentityIdInput" => vec![("identityId", "string"), ("clientRequestId", "string")],
         "MobileNumberInput" => vec![("mobileNumber", "string"), ("clientRequestId", "string")],
-        "FetchInput" => vec![("proveId", "string"), ("attributeId", "string"), ("clientRequestId", "string")],
+        "FetchInput" => vec![
+            ("proveId", "string"),
+            ("attributeId", "string"),
+            ("clientRequestId", "string"),
+        ],
         "BatchGetInput" => {
-            vec![("limit", "integer"), ("startKey", "string"), ("showInactive", "boolean"), ("clientRequestId", "string")]
+            vec![
+                ("limit", "integer"),
+                ("startKey", "string"),
+                ("showInactive", "boolean"),
+                ("clientRequestId", "string"),
+            ]
         }
-        "ListInput" => vec![("limit", "integer"), ("showInactive", "boolean"), ("clientRequestId", "string")],
+        "ListInput" => vec![
+            ("limit", "integer"),
+            ("showInactive", "boolean"),
+            ("clientRequestId", "string"),
+        ],
         "EmptyInput" => vec![],
         other => panic!("no field list for input type {other}: add it to fields_of"),
     }
@@ -226,7 +367,10 @@ fn fields_of(type_name: &str) -> Vec<(&'static str, &'static str)> {
 fn all_wire_names() -> &'static [&'static str] {
     static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     NAMES.get_or_init(|| {
-        let set: BTreeSet<&'static str> = MODELS.iter().flat_map(|m| m.fields.iter().map(|f| f.wire)).collect();
+        let set: BTreeSet<&'static str> = MODELS
+            .iter()
+            .flat_map(|m| m.fields.iter().map(|f| f.wire))
+            .collect();
         set.into_iter().collect()
     })
 }
@@ -239,11 +383,31 @@ fn vocabulary() -> &'static BTreeSet<String> {
     VOCAB.get_or_init(|| {
         let mut v: BTreeSet<String> = all_wire_names().iter().map(|s| s.to_string()).collect();
         v.extend(MODELS.iter().map(|m| m.name.to_owned()));
-        v.extend(ENUMS.iter().flat_map(|e| e.values.iter().map(|s| s.to_string())));
-        v.extend(methods().iter().flat_map(|m| [m.name.to_owned(), m.request_type.to_owned()]));
+        v.extend(
+            ENUMS
+                .iter()
+                .flat_map(|e| e.values.iter().map(|s| s.to_string())),
+        );
+        v.extend(
+            methods()
+                .iter()
+                .flat_map(|m| [m.name.to_owned(), m.request_type.to_owned()]),
+        );
         v.extend(KNOWN_KINDS.iter().map(|s| s.to_string()));
         // Words of our own messages that a valid input may also contain.
-        v.extend(["required", "input", "field", "must", "valid", "digits", "items", "characters"].map(String::from));
+        v.extend(
+            [
+                "required",
+                "input",
+                "field",
+                "must",
+                "valid",
+                "digits",
+                "items",
+                "characters",
+            ]
+            .map(String::from),
+        );
         v
     })
 }
@@ -295,7 +459,11 @@ fn mutant_for(rng: &mut Rng, ty: &str) -> Value {
                 let item = mutant_for(rng, inner);
                 Value::Array(vec![item; 101 + rng.below(50)])
             }
-            4 => Value::Array((0..1 + rng.below(4)).map(|_| mutant_for(rng, inner)).collect()),
+            4 => Value::Array(
+                (0..1 + rng.below(4))
+                    .map(|_| mutant_for(rng, inner))
+                    .collect(),
+            ),
             _ => Value::Array(vec![Value::Null]),
         }
     } else if ty.starts_with("ref:") || ty == "object" || ty.starts_with("map<") {
@@ -320,7 +488,10 @@ fn field_paths(type_name: &str, depth: usize) -> Vec<(Vec<Step>, &'static str)> 
         if depth == 0 {
             continue;
         }
-        let (nested, via_array) = match ty.strip_prefix("array<ref:").and_then(|s| s.strip_suffix('>')) {
+        let (nested, via_array) = match ty
+            .strip_prefix("array<ref:")
+            .and_then(|s| s.strip_suffix('>'))
+        {
             Some(n) => (Some(n), true),
             None => (ty.strip_prefix("ref:"), false),
         };
@@ -346,17 +517,27 @@ enum Step {
 
 /// Set the value at `path` of `root` (creating objects/arrays on the way); `None` removes it.
 fn set_path(root: &mut Value, path: &[Step], value: Option<Value>) {
-    let Some((last, init)) = path.split_last() else { return };
+    let Some((last, init)) = path.split_last() else {
+        return;
+    };
     let mut cur = root;
     for (i, step) in init.iter().enumerate() {
         let next_is_first = matches!(path.get(i + 1), Some(Step::First));
-        let fresh = || if next_is_first { json!([{}]) } else { json!({}) };
+        let fresh = || {
+            if next_is_first {
+                json!([{}])
+            } else {
+                json!({})
+            }
+        };
         cur = match step {
             Step::Key(k) => {
                 if !cur.is_object() {
                     *cur = json!({});
                 }
-                let Some(obj) = cur.as_object_mut() else { return };
+                let Some(obj) = cur.as_object_mut() else {
+                    return;
+                };
                 let slot = obj.entry(k.to_string()).or_insert_with(fresh);
                 if slot.is_null() {
                     *slot = fresh();
@@ -367,7 +548,9 @@ fn set_path(root: &mut Value, path: &[Step], value: Option<Value>) {
                 if !matches!(cur.as_array(), Some(a) if !a.is_empty()) {
                     *cur = json!([{}]);
                 }
-                let Some(first) = cur.as_array_mut().and_then(|a| a.first_mut()) else { return };
+                let Some(first) = cur.as_array_mut().and_then(|a| a.first_mut()) else {
+                    return;
+                };
                 first
             }
         };
@@ -414,14 +597,24 @@ fn path_text(path: &[Step]) -> String {
 
 /// The valid input of each method with the most fields, from the shared request vectors.
 fn seed_inputs() -> std::collections::BTreeMap<String, Value> {
-    let path = format!("{}/../tests/vectors/requests.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../tests/vectors/requests.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut out = std::collections::BTreeMap::new();
-    for case in v["cases"].as_array().unwrap_or_else(|| panic!("{path}: no cases")) {
-        let (Some(method), Some(input)) = (case["method"].as_str(), case.get("input")) else { continue };
+    for case in v["cases"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{path}: no cases"))
+    {
+        let (Some(method), Some(input)) = (case["method"].as_str(), case.get("input")) else {
+            continue;
+        };
         let size = input.to_string().len();
-        let better = out.get(method).is_none_or(|old: &Value| old.to_string().len() < size);
+        let better = out
+            .get(method)
+            .is_none_or(|old: &Value| old.to_string().len() < size);
         if better {
             out.insert(method.to_owned(), input.clone());
         }
@@ -438,14 +631,38 @@ struct Case {
 /// The inputs of one method: field-by-field mutations of `seed` and some wholly random inputs.
 fn cases_for(rng: &mut Rng, request_type: &str, seed: &Value) -> Vec<Case> {
     let mut cases = vec![
-        Case { what: "null input".into(), input: Value::Null },
-        Case { what: "array input".into(), input: json!([seed.clone()]) },
-        Case { what: "number input".into(), input: json!(42) },
-        Case { what: "float input".into(), input: json!(-1.5e300) },
-        Case { what: "string input".into(), input: json!(seed.to_string()) },
-        Case { what: "bool input".into(), input: json!(true) },
-        Case { what: "empty object".into(), input: json!({}) },
-        Case { what: "deep input".into(), input: deep_value(rng, MAX_DEPTH) },
+        Case {
+            what: "null input".into(),
+            input: Value::Null,
+        },
+        Case {
+            what: "array input".into(),
+            input: json!([seed.clone()]),
+        },
+        Case {
+            what: "number input".into(),
+            input: json!(42),
+        },
+        Case {
+            what: "float input".into(),
+            input: json!(-1.5e300),
+        },
+        Case {
+            what: "string input".into(),
+            input: json!(seed.to_string()),
+        },
+        Case {
+            what: "bool input".into(),
+            input: json!(true),
+        },
+        Case {
+            what: "empty object".into(),
+            input: json!({}),
+        },
+        Case {
+            what: "deep input".into(),
+            input: deep_value(rng, MAX_DEPTH),
+        },
     ];
     let paths = field_paths(request_type, 4);
     let budget = INPUTS_PER_METHOD.saturating_sub(cases.len());
@@ -459,13 +676,20 @@ fn cases_for(rng: &mut Rng, request_type: &str, seed: &Value) -> Vec<Case> {
                 // an object of plausible keys with random values
                 let mut m = Map::new();
                 for _ in 0..1 + rng.below(8) {
-                    m.insert((*rng.pick(all_wire_names())).to_owned(), random_value(rng, 3));
+                    m.insert(
+                        (*rng.pick(all_wire_names())).to_owned(),
+                        random_value(rng, 3),
+                    );
                 }
                 input = Value::Object(m);
             }
             what = "random input".to_owned();
         } else {
-            let (path, ty) = if i < paths.len() { &paths[i] } else { rng.pick(&paths) };
+            let (path, ty) = if i < paths.len() {
+                &paths[i]
+            } else {
+                rng.pick(&paths)
+            };
             match rng.below(8) {
                 0 => {
                     set_path(&mut input, path, None);
@@ -515,7 +739,9 @@ fn strings_in<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
 
 /// A sent string found in `text`, if any (longer than 3 characters and not our own vocabulary).
 fn echoed<'a>(sent: &[&'a str], text: &str) -> Option<&'a str> {
-    sent.iter().copied().find(|s| s.trim().chars().count() > 3 && !vocabulary().contains(*s) && text.contains(*s))
+    sent.iter()
+        .copied()
+        .find(|s| s.trim().chars().count() > 3 && !vocabulary().contains(*s) && text.contains(*s))
 }
 
 /// A short printable description of an input for failure reports.
@@ -552,7 +778,10 @@ struct Tally {
 impl Tally {
     fn fail(&mut self, method: &str, what: &str, input: &Value, problem: impl std::fmt::Display) {
         if self.failures.len() < 50 {
-            self.failures.push(format!("{method} [{what}] {problem}\n    input: {}", describe(input)));
+            self.failures.push(format!(
+                "{method} [{what}] {problem}\n    input: {}",
+                describe(input)
+            ));
         } else if self.failures.len() == 50 {
             self.failures.push("… (more failures not shown)".into());
         }
@@ -560,7 +789,14 @@ impl Tally {
 }
 
 /// Runs one call in its own task and checks everything the module documentation promises.
-async fn check_call(sandbox: &Sandbox, client: &Client, tally: &mut Tally, method: &str, what: &str, input: Value) {
+async fn check_call(
+    sandbox: &Sandbox,
+    client: &Client,
+    tally: &mut Tally,
+    method: &str,
+    what: &str,
+    input: Value,
+) {
     tally.calls += 1;
     let before = operation_requests(sandbox);
     let task = {
@@ -568,7 +804,14 @@ async fn check_call(sandbox: &Sandbox, client: &Client, tally: &mut Tally, metho
         tokio::spawn(async move { call_json(&client, &method, input).await })
     };
     let outcome = match tokio::time::timeout(HANG_BOUND, task).await {
-        Err(_) => return tally.fail(method, what, &input, format!("no answer within {HANG_BOUND:?} (hang)")),
+        Err(_) => {
+            return tally.fail(
+                method,
+                what,
+                &input,
+                format!("no answer within {HANG_BOUND:?} (hang)"),
+            )
+        }
         Ok(Err(join)) if join.is_panic() => return tally.fail(method, what, &input, "PANICKED"),
         Ok(Err(join)) => return tally.fail(method, what, &input, format!("task failed: {join}")),
         Ok(Ok(r)) => r,
@@ -583,10 +826,20 @@ async fn check_call(sandbox: &Sandbox, client: &Client, tally: &mut Tally, metho
         Ok(v) => {
             tally.ok += 1;
             if sent_requests == 0 {
-                tally.fail(method, what, &input, "succeeded without any request reaching the sandbox");
+                tally.fail(
+                    method,
+                    what,
+                    &input,
+                    "succeeded without any request reaching the sandbox",
+                );
             }
             if !v.is_object() {
-                tally.fail(method, what, &input, format!("succeeded with a non-object value: {}", describe(&v)));
+                tally.fail(
+                    method,
+                    what,
+                    &input,
+                    format!("succeeded with a non-object value: {}", describe(&v)),
+                );
             }
         }
         Err(e) => check_error(tally, method, what, &input, &e, sent_requests, &sent),
@@ -611,7 +864,15 @@ fn is_overlong_uri(e: &Error, sent_requests: u64, sent: &[&str]) -> bool {
 
 /// Length of `s` percent-encoded (unreserved bytes as is, every other byte as `%XX`).
 fn encoded_len(s: &str) -> usize {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { 1 } else { 3 }).sum()
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                1
+            } else {
+                3
+            }
+        })
+        .sum()
 }
 
 /// Finding D: the field of an unknown key is cut at its first backtick (the name is taken from
@@ -625,13 +886,24 @@ const FINDING_BACKTICK_KEY: &str = "D: unknown key with a backtick reported cut"
 /// before the sandbox counts it. Rare and timing-dependent; with retries off it is not retried.
 const OBSERVATION_EARLY_CLOSE: &str = "C: pooled connection closed by the sandbox (timing race)";
 
-fn check_error(tally: &mut Tally, method: &str, what: &str, input: &Value, e: &Error, sent_requests: u64, sent: &[&str]) {
+fn check_error(
+    tally: &mut Tally,
+    method: &str,
+    what: &str,
+    input: &Value,
+    e: &Error,
+    sent_requests: u64,
+    sent: &[&str],
+) {
     let kind = e.kind().as_str();
     if is_overlong_uri(e, sent_requests, sent) {
         *tally.known.entry(FINDING_OVERLONG_URI).or_default() += 1;
         return;
     }
-    if kind == "Transport" && e.message.contains("connection closed before message completed") {
+    if kind == "Transport"
+        && e.message
+            .contains("connection closed before message completed")
+    {
         *tally.known.entry(OBSERVATION_EARLY_CLOSE).or_default() += 1;
         return;
     }
@@ -641,40 +913,71 @@ fn check_error(tally: &mut Tally, method: &str, what: &str, input: &Value, e: &E
     let shown = e.to_string();
     if let Some(s) = echoed(sent, &shown) {
         let s: String = s.chars().take(60).collect();
-        tally.fail(method, what, input, format!("error echoes the sent value {s:?}: {e}"));
+        tally.fail(
+            method,
+            what,
+            input,
+            format!("error echoes the sent value {s:?}: {e}"),
+        );
     }
     if e.status().is_some() {
         tally.remote_errors += 1;
         if sent_requests == 0 {
-            tally.fail(method, what, input, format!("error has HTTP status but no request reached the sandbox: {e}"));
+            tally.fail(
+                method,
+                what,
+                input,
+                format!("error has HTTP status but no request reached the sandbox: {e}"),
+            );
         }
         return;
     }
     if kind == "Validation" {
         tally.local_validation += 1;
         match e.field.as_deref() {
-            None => tally.fail(method, what, input, format!("Validation error names no field: {e}")),
+            None => tally.fail(
+                method,
+                what,
+                input,
+                format!("Validation error names no field: {e}"),
+            ),
             // An empty key of the input is reported by its (empty) name.
             Some("") if has_key_with(input, |k| k.starts_with('`')) => {
                 *tally.known.entry(FINDING_BACKTICK_KEY).or_default() += 1;
             }
-            Some("") if !has_key_with(input, str::is_empty) => {
-                tally.fail(method, what, input, format!("Validation error names an empty field: {e}"))
-            }
-            Some(f) if !e.message.contains(f) => {
-                tally.fail(method, what, input, format!("Validation message does not mention its field {f:?}: {e}"))
-            }
+            Some("") if !has_key_with(input, str::is_empty) => tally.fail(
+                method,
+                what,
+                input,
+                format!("Validation error names an empty field: {e}"),
+            ),
+            Some(f) if !e.message.contains(f) => tally.fail(
+                method,
+                what,
+                input,
+                format!("Validation message does not mention its field {f:?}: {e}"),
+            ),
             _ => {}
         }
         if sent_requests != 0 {
-            tally.fail(method, what, input, format!("local Validation error but {sent_requests} request(s) were sent: {e}"));
+            tally.fail(
+                method,
+                what,
+                input,
+                format!("local Validation error but {sent_requests} request(s) were sent: {e}"),
+            );
         }
     } else {
         tally.remote_errors += 1;
         // Errors without a status (Timeout, Transport, Decode, Auth of the token step) come
         // from a call that did go out.
         if sent_requests == 0 && kind != "Auth" {
-            tally.fail(method, what, input, format!("{kind} error without any request reaching the sandbox: {e}"));
+            tally.fail(
+                method,
+                what,
+                input,
+                format!("{kind} error without any request reaching the sandbox: {e}"),
+            );
         }
     }
 }
@@ -693,7 +996,10 @@ fn robustness_client(sandbox: &Sandbox) -> Client {
 }
 
 fn seed() -> u64 {
-    std::env::var("ROBUSTNESS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_SEED)
+    std::env::var("ROBUSTNESS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_SEED)
 }
 
 fn finish(name: &str, tally: Tally, seed: u64) {
@@ -705,7 +1011,10 @@ fn finish(name: &str, tally: Tally, seed: u64) {
         eprintln!("{name}: {n} outcome(s) of known finding {finding}");
     }
     if !tally.failures.is_empty() {
-        let mut msg = format!("{name}: {} problem(s) (seed {seed}):\n", tally.failures.len());
+        let mut msg = format!(
+            "{name}: {} problem(s) (seed {seed}):\n",
+            tally.failures.len()
+        );
         for f in &tally.failures {
             let _ = writeln!(msg, "- {f}");
         }
@@ -727,19 +1036,43 @@ async fn mutated_inputs_of_every_method_fail_cleanly_or_reach_the_sandbox() {
     let mut tally = Tally::default();
     let mut methods_seen = 0;
     for m in methods() {
-        let base = seeds.get(m.name).unwrap_or_else(|| panic!("tests/vectors/requests.json has no case for {}", m.name));
+        let base = seeds
+            .get(m.name)
+            .unwrap_or_else(|| panic!("tests/vectors/requests.json has no case for {}", m.name));
         // The seed itself must go through cleanly (it is a valid input).
-        check_call(&sandbox, &client, &mut tally, m.name, "valid seed", base.clone()).await;
+        check_call(
+            &sandbox,
+            &client,
+            &mut tally,
+            m.name,
+            "valid seed",
+            base.clone(),
+        )
+        .await;
         for case in cases_for(&mut rng, m.request_type, base) {
-            check_call(&sandbox, &client, &mut tally, m.name, &case.what, case.input).await;
+            check_call(
+                &sandbox, &client, &mut tally, m.name, &case.what, case.input,
+            )
+            .await;
         }
         methods_seen += 1;
     }
     assert_eq!(methods_seen, methods().len());
-    assert!(tally.calls >= methods().len() * INPUTS_PER_METHOD, "only {} calls ran", tally.calls);
+    assert!(
+        tally.calls >= methods().len() * INPUTS_PER_METHOD,
+        "only {} calls ran",
+        tally.calls
+    );
     // The generator must exercise both sides: inputs rejected locally and inputs that go out.
-    assert!(tally.local_validation > tally.calls / 4, "too few local rejections: {}", tally.local_validation);
-    assert!(tally.ok + tally.remote_errors > methods().len(), "too few calls reached the sandbox");
+    assert!(
+        tally.local_validation > tally.calls / 4,
+        "too few local rejections: {}",
+        tally.local_validation
+    );
+    assert!(
+        tally.ok + tally.remote_errors > methods().len(),
+        "too few calls reached the sandbox"
+    );
     finish("mutated inputs", tally, seed);
 }
 
@@ -753,9 +1086,30 @@ async fn unknown_methods_and_non_object_inputs_are_validation_errors() {
 
     // Unknown method names: always a Validation error on `method`, nothing sent, name not echoed.
     let mut names: Vec<String> = [
-        "", " ", "flow", "flow.", ".start", "flow.start ", " flow.start", "FLOW.START", "flow.Start", "flow.start\0",
-        "flow/start", "flow..start", "identityManager.pages", "identityManager.list", "constructor", "__proto__",
-        "toString", "token", "auth.token", "V3StartRequest", "sandbox.reset", "\u{0}", "\u{1f600}", "flow.start\u{200b}",
+        "",
+        " ",
+        "flow",
+        "flow.",
+        ".start",
+        "flow.start ",
+        " flow.start",
+        "FLOW.START",
+        "flow.Start",
+        "flow.start\0",
+        "flow/start",
+        "flow..start",
+        "identityManager.pages",
+        "identityManager.list",
+        "constructor",
+        "__proto__",
+        "toString",
+        "token",
+        "auth.token",
+        "V3StartRequest",
+        "sandbox.reset",
+        "\u{0}",
+        "\u{1f600}",
+        "flow.start\u{200b}",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -773,14 +1127,32 @@ async fn unknown_methods_and_non_object_inputs_are_validation_errors() {
         let r = call_json(&client, name, input.clone()).await;
         tally.calls += 1;
         match r {
-            Ok(_) => tally.fail("<unknown>", "unknown method", &input, format!("method {:?} succeeded", describe(&json!(name)))),
+            Ok(_) => tally.fail(
+                "<unknown>",
+                "unknown method",
+                &input,
+                format!("method {:?} succeeded", describe(&json!(name))),
+            ),
             Err(e) => {
                 tally.local_validation += 1;
                 if e.kind().as_str() != "Validation" || e.field.as_deref() != Some("method") {
-                    tally.fail("<unknown>", "unknown method", &input, format!("expected Validation on `method`, got {e:?}"));
+                    tally.fail(
+                        "<unknown>",
+                        "unknown method",
+                        &input,
+                        format!("expected Validation on `method`, got {e:?}"),
+                    );
                 }
-                if name.trim().chars().count() > 3 && !vocabulary().contains(name) && e.to_string().contains(name.as_str()) {
-                    tally.fail("<unknown>", "unknown method", &input, "error echoes the method name");
+                if name.trim().chars().count() > 3
+                    && !vocabulary().contains(name)
+                    && e.to_string().contains(name.as_str())
+                {
+                    tally.fail(
+                        "<unknown>",
+                        "unknown method",
+                        &input,
+                        "error echoes the method name",
+                    );
                 }
                 if operation_requests(&sandbox) != before {
                     tally.fail("<unknown>", "unknown method", &input, "a request was sent");
@@ -792,17 +1164,36 @@ async fn unknown_methods_and_non_object_inputs_are_validation_errors() {
     // Inputs that are not objects, for every method: null is "no input" (allowed for methods
     // whose fields are all optional); anything else is a Validation error naming `input`.
     for m in methods() {
-        for input in [json!([]), json!([{}]), json!(0), json!(-1.5), json!(u64::MAX), json!(""), json!("{}"), json!(false)] {
+        for input in [
+            json!([]),
+            json!([{}]),
+            json!(0),
+            json!(-1.5),
+            json!(u64::MAX),
+            json!(""),
+            json!("{}"),
+            json!(false),
+        ] {
             let before = operation_requests(&sandbox);
             let r = call_json(&client, m.name, input.clone()).await;
             tally.calls += 1;
             match r {
-                Ok(_) if input == json!([]) => *tally.known.entry(FINDING_ARRAY_INPUT).or_default() += 1,
+                Ok(_) if input == json!([]) => {
+                    *tally.known.entry(FINDING_ARRAY_INPUT).or_default() += 1
+                }
                 Ok(_) => tally.fail(m.name, "non-object input", &input, "succeeded"),
                 Err(e) => {
                     tally.local_validation += 1;
-                    if e.kind().as_str() != "Validation" || e.field.is_none() || e.status().is_some() {
-                        tally.fail(m.name, "non-object input", &input, format!("expected a local Validation error, got {e:?}"));
+                    if e.kind().as_str() != "Validation"
+                        || e.field.is_none()
+                        || e.status().is_some()
+                    {
+                        tally.fail(
+                            m.name,
+                            "non-object input",
+                            &input,
+                            format!("expected a local Validation error, got {e:?}"),
+                        );
                     }
                     if operation_requests(&sandbox) != before {
                         tally.fail(m.name, "non-object input", &input, "a request was sent");
@@ -810,7 +1201,15 @@ async fn unknown_methods_and_non_object_inputs_are_validation_errors() {
                 }
             }
         }
-        check_call(&sandbox, &client, &mut tally, m.name, "null input", Value::Null).await;
+        check_call(
+            &sandbox,
+            &client,
+            &mut tally,
+            m.name,
+            "null input",
+            Value::Null,
+        )
+        .await;
     }
     finish("unknown methods and non-object inputs", tally, seed);
 }
@@ -830,7 +1229,12 @@ async fn concurrent_garbage_calls_leave_the_client_usable() {
         let cases = cases_for(&mut rng, m.request_type, &base);
         let input = cases[rng.below(cases.len())].input.clone();
         let client = client.clone();
-        tasks.push(tokio::spawn(async move { call_json(&client, m.name, input).await.err().map(|e| e.kind().as_str()) }));
+        tasks.push(tokio::spawn(async move {
+            call_json(&client, m.name, input)
+                .await
+                .err()
+                .map(|e| e.kind().as_str())
+        }));
     }
     let mut panics = 0;
     for t in tasks {
@@ -844,7 +1248,11 @@ async fn concurrent_garbage_calls_leave_the_client_usable() {
     }
     assert_eq!(panics, 0, "{panics} concurrent garbage call(s) panicked");
     let ok = call_json(&client, "domain.id", json!({})).await;
-    assert!(ok.is_ok(), "a valid call after the garbage failed: {:?}", ok.err());
+    assert!(
+        ok.is_ok(),
+        "a valid call after the garbage failed: {:?}",
+        ok.err()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -857,12 +1265,24 @@ async fn concurrent_garbage_calls_leave_the_client_usable() {
 async fn finding_array_inputs_are_read_positionally() {
     let sandbox = Sandbox::start().await.expect("sandbox starts");
     let client = robustness_client(&sandbox);
-    for (method, input) in [("identityManager.batchGet", json!([5])), ("identityManager.listAll", json!([])), ("domain.id", json!([]))] {
+    for (method, input) in [
+        ("identityManager.batchGet", json!([5])),
+        ("identityManager.listAll", json!([])),
+        ("domain.id", json!([])),
+    ] {
         let before = operation_requests(&sandbox);
         let r = call_json(&client, method, input.clone()).await;
         let e = r.expect_err(&format!("{method} accepted the array {input} as its input"));
-        assert_eq!((e.kind().as_str(), e.field.as_deref()), ("Validation", Some("input")), "{method}: {e:?}");
-        assert_eq!(operation_requests(&sandbox), before, "{method}: a request was sent");
+        assert_eq!(
+            (e.kind().as_str(), e.field.as_deref()),
+            ("Validation", Some("input")),
+            "{method}: {e:?}"
+        );
+        assert_eq!(
+            operation_requests(&sandbox),
+            before,
+            "{method}: a request was sent"
+        );
     }
 }
 
@@ -871,10 +1291,18 @@ async fn finding_array_inputs_are_read_positionally() {
 async fn finding_overlong_path_value_is_a_transport_error() {
     let sandbox = Sandbox::start().await.expect("sandbox starts");
     let client = robustness_client(&sandbox);
-    let e = call_json(&client, "identityManager.get", json!({ "proveId": "x".repeat(70_000) }))
-        .await
-        .expect_err("an over-long proveId must fail");
-    assert_eq!((e.kind().as_str(), e.field.as_deref()), ("Validation", Some("proveId")), "{e:?}");
+    let e = call_json(
+        &client,
+        "identityManager.get",
+        json!({ "proveId": "x".repeat(70_000) }),
+    )
+    .await
+    .expect_err("an over-long proveId must fail");
+    assert_eq!(
+        (e.kind().as_str(), e.field.as_deref()),
+        ("Validation", Some("proveId")),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
@@ -882,8 +1310,20 @@ async fn finding_overlong_path_value_is_a_transport_error() {
 async fn finding_unknown_key_with_backtick_is_cut() {
     let sandbox = Sandbox::start().await.expect("sandbox starts");
     let client = robustness_client(&sandbox);
-    let e = call_json(&client, "domain.id", json!({ "`x": 1 })).await.expect_err("an unknown key must fail");
-    assert_eq!((e.kind().as_str(), e.field.as_deref()), ("Validation", Some("`x")), "{e:?}");
-    let e = call_json(&client, "identityManager.get", json!({ "proveId": "p", "a`b": 1 })).await.expect_err("unknown key");
+    let e = call_json(&client, "domain.id", json!({ "`x": 1 }))
+        .await
+        .expect_err("an unknown key must fail");
+    assert_eq!(
+        (e.kind().as_str(), e.field.as_deref()),
+        ("Validation", Some("`x")),
+        "{e:?}"
+    );
+    let e = call_json(
+        &client,
+        "identityManager.get",
+        json!({ "proveId": "p", "a`b": 1 }),
+    )
+    .await
+    .expect_err("unknown key");
     assert_eq!(e.field.as_deref(), Some("a`b"), "{e:?}");
 }
