@@ -198,21 +198,26 @@ fn scrub(msg: &str) -> String {
 }
 
 /// Decode `input` as `T`, mapping a mismatch to a `Validation` error naming the field when serde
-/// says which one, without echoing any value.
+/// says which one, without echoing any value. The input must be a JSON object (`null` reads as
+/// `{}`): serde would otherwise read an array into a struct by position.
 fn parse<T: DeserializeOwned>(input: Value, type_name: &str) -> Result<T> {
-    let input = if input.is_null() { Value::Object(Default::default()) } else { input };
+    let input = match input {
+        Value::Null => Value::Object(Default::default()),
+        Value::Object(_) => input,
+        _ => return Err(Error::validation("input", format!("must be a JSON object ({type_name})"))),
+    };
+    // The caller's keys, to name an unknown one exactly (a key may itself contain a backtick).
+    let keys: Vec<String> = input.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
     serde_json::from_value(input).map_err(|e| {
         let msg = e.to_string();
-        // Field names are ours (wire names of the input type), so they may be quoted back.
-        for (prefix, what) in [("missing field `", "is required"), ("unknown field `", "is not a field of")] {
-            if let Some((name, _)) = msg.split_once(prefix).and_then(|(_, rest)| rest.split_once('`')) {
-                let text = if what == "is required" {
-                    format!("is required by {type_name}")
-                } else {
-                    format!("is not a field of {type_name}")
-                };
-                return Error::validation(name, text);
+        if let Some(rest) = msg.strip_prefix("unknown field `") {
+            if let Some(key) = keys.iter().find(|k| rest.strip_prefix(k.as_str()).is_some_and(|r| r.starts_with("`,"))) {
+                return Error::validation(key.as_str(), format!("is not a field of {type_name}"));
             }
+        }
+        // Field names in "missing field" messages are ours (wire names of the input type).
+        if let Some((name, _)) = msg.split_once("missing field `").and_then(|(_, rest)| rest.split_once('`')) {
+            return Error::validation(name, format!("is required by {type_name}"));
         }
         Error::validation("input", format!("is not a valid {type_name}: {}", scrub(&msg)))
     })
@@ -415,6 +420,19 @@ mod tests {
         // Explicit nulls stand for "not set" and are accepted.
         let ok = parse_model::<StartRequest>(serde_json::json!({"flowType": "mobile", "dob": null}), "StartRequest");
         assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn inputs_must_be_objects_and_unknown_keys_are_named_exactly() {
+        for bad in [serde_json::json!([5]), serde_json::json!("x"), serde_json::json!(3)] {
+            let e = parse::<BatchGetInput>(bad, "BatchGetInput").unwrap_err();
+            assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("input")));
+        }
+        assert!(parse::<ListInput>(Value::Null, "ListInput").is_ok());
+        let e = parse::<ProveIdInput>(serde_json::json!({"proveId": "p", "a`b": 1}), "ProveIdInput").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("a`b"));
+        let e = parse::<EmptyInput>(serde_json::json!({"`x": 1}), "EmptyInput").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("`x"));
     }
 
     #[test]

@@ -44,6 +44,20 @@ pub(crate) fn required(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Longest value accepted in a URL path segment or query parameter (ids, keys, request ids).
+pub const MAX_URL_VALUE_LEN: usize = 1024;
+
+/// A value sent in the URL (path segment or query parameter): required, not blank, and at most
+/// [`MAX_URL_VALUE_LEN`] bytes, so an over-long id is a validation error naming its field rather
+/// than a URL the HTTP stack refuses.
+pub(crate) fn url_value(field: &str, value: &str) -> Result<()> {
+    required(field, value)?;
+    if value.len() > MAX_URL_VALUE_LEN {
+        return Err(Error::validation(field, format!("must be at most {MAX_URL_VALUE_LEN} bytes")));
+    }
+    Ok(())
+}
+
 /// An optional string that, when present, must not be blank.
 pub(crate) fn not_blank(field: &str, value: Option<&str>) -> Result<()> {
     match value {

@@ -4,7 +4,7 @@ use crate::client::{Client, Request};
 use crate::error::Result;
 use crate::models::*;
 use crate::ops;
-use crate::validate::required;
+use crate::validate::url_value;
 
 /// Identity attribute operations. Get one with [`Client::identity_data`].
 #[derive(Clone, Copy)]
@@ -17,7 +17,7 @@ impl IdentityData<'_> {
     ///
     /// Errors: `NotFound` for an unknown identity.
     pub async fn discover(&self, prove_id: &str, opts: &ReadOptions) -> Result<DiscoverResponse> {
-        required("proveId", prove_id)?;
+        url_value("proveId", prove_id)?;
         let mut r = Request::new(&ops::DISCOVER);
         r.query.push(("proveId", prove_id.to_owned()));
         self.client.execute(with_read_options(r, opts)?).await
@@ -28,8 +28,8 @@ impl IdentityData<'_> {
     ///
     /// Errors: `NotFound` for an unknown identity or attribute.
     pub async fn fetch(&self, prove_id: &str, attribute_id: &str, opts: &ReadOptions) -> Result<FetchResponse> {
-        required("proveId", prove_id)?;
-        required("attributeId", attribute_id)?;
+        url_value("proveId", prove_id)?;
+        url_value("attributeId", attribute_id)?;
         let mut r = Request::new(&ops::FETCH);
         r.query.push(("proveId", prove_id.to_owned()));
         r.query.push(("attributeId", attribute_id.to_owned()));

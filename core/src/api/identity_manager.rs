@@ -4,7 +4,7 @@ use crate::client::{Client, Request};
 use crate::error::Result;
 use crate::models::*;
 use crate::ops;
-use crate::validate::{page_limit, phone, required};
+use crate::validate::{page_limit, phone, url_value};
 
 pub use crate::pagination::{IdentityPages, ListIdentities};
 
@@ -87,7 +87,7 @@ impl IdentityManager<'_> {
     ///
     /// Errors: `NotFound` (code 8011) for an unknown or disenrolled identity.
     pub async fn get(&self, prove_id: &str, opts: &ReadOptions) -> Result<GetIdentityResponse> {
-        required("proveId", prove_id)?;
+        url_value("proveId", prove_id)?;
         let mut r = Request::new(&ops::GET_IDENTITY);
         r.path_params.push(prove_id);
         self.client.execute(with_read_options(r, opts)?).await
@@ -111,7 +111,7 @@ impl IdentityManager<'_> {
     ///
     /// Errors: `NotFound` for an unknown identity.
     pub async fn activate(&self, prove_id: &str, req: &ActivateIdentityRequest) -> Result<ActivateIdentityResponse> {
-        required("proveId", prove_id)?;
+        url_value("proveId", prove_id)?;
         let mut r = json_request(&ops::ACTIVATE_IDENTITY, req)?;
         r.path_params.push(prove_id);
         r.client_request_id = req.client_request_id.as_deref();
@@ -127,7 +127,7 @@ impl IdentityManager<'_> {
         prove_id: &str,
         req: &DeactivateIdentityRequest,
     ) -> Result<DeactivateIdentityResponse> {
-        required("proveId", prove_id)?;
+        url_value("proveId", prove_id)?;
         let mut r = json_request(&ops::DEACTIVATE_IDENTITY, req)?;
         r.path_params.push(prove_id);
         r.client_request_id = req.client_request_id.as_deref();
@@ -139,7 +139,7 @@ impl IdentityManager<'_> {
     ///
     /// Errors: `NotFound` for an unknown identity.
     pub async fn disenroll(&self, prove_id: &str, opts: &ReadOptions) -> Result<DisenrollIdentityResponse> {
-        required("proveId", prove_id)?;
+        url_value("proveId", prove_id)?;
         let mut r = Request::new(&ops::DISENROLL_IDENTITY);
         r.path_params.push(prove_id);
         self.client.execute(with_read_options(r, opts)?).await
@@ -154,7 +154,7 @@ impl IdentityManager<'_> {
         identity_id: &str,
         req: &CrossDomainIdentityRequest,
     ) -> Result<CrossDomainIdentityResponse> {
-        required("identityId", identity_id)?;
+        url_value("identityId", identity_id)?;
         let mut r = json_request(&ops::CROSS_DOMAIN_IDENTITY, req)?;
         r.path_params.push(identity_id);
         r.client_request_id = req.client_request_id.as_deref();
@@ -166,11 +166,11 @@ impl IdentityManager<'_> {
 pub(crate) fn batch_get_request(opts: &BatchGetOptions) -> Result<Request<'_>> {
     page_limit("limit", opts.limit)?;
     if let Some(k) = &opts.start_key {
-        required("startKey", k)?;
+        url_value("startKey", k)?;
     }
     let mut r = Request::new(&ops::BATCH_GET_IDENTITIES);
     if let Some(id) = &opts.client_request_id {
-        required("clientRequestId", id)?;
+        url_value("clientRequestId", id)?;
         r.query.push(("clientRequestId", id.clone()));
         r.client_request_id = Some(id);
     }

@@ -106,7 +106,7 @@ pub(crate) fn json_request<'a, B: Serialize + Validate>(op: &'static Operation, 
 /// validation error, as it is in request bodies.
 pub(crate) fn with_read_options<'a>(mut req: Request<'a>, opts: &'a ReadOptions) -> Result<Request<'a>> {
     if let Some(id) = &opts.client_request_id {
-        crate::validate::required("clientRequestId", id)?;
+        crate::validate::url_value("clientRequestId", id)?;
         req.query.push(("clientRequestId", id.clone()));
         req.client_request_id = Some(id.as_str());
     }
