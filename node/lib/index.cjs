@@ -28,15 +28,33 @@ function fail(field, text) {
   return new ValidationError(`${field}: ${text}`, { kind: 'Validation', field });
 }
 
+/** `obj[key]`, with a throwing getter or Proxy trap reported as a ValidationError naming the field. */
+function read(obj, key, field = key) {
+  try {
+    return obj[key];
+  } catch {
+    throw fail(field, 'could not be read');
+  }
+}
+
+/** `v instanceof C`, false where a Proxy's getPrototypeOf trap throws. */
+function isA(v, C) {
+  try {
+    return v instanceof C;
+  } catch {
+    return false;
+  }
+}
+
 function optString(obj, key) {
-  const v = obj[key];
+  const v = read(obj, key);
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw fail(key, 'must be a string');
   return v;
 }
 
 function optNumber(obj, key, prefix = '') {
-  const v = obj[key];
+  const v = read(obj, key, prefix + key);
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw fail(prefix + key, 'must be a finite number, at least 0');
   return v;
@@ -72,7 +90,7 @@ function nativeConfig(config, withCredentials) {
   out.timeoutMs = optNumber(config, 'timeoutMs');
   out.connectTimeoutMs = optNumber(config, 'connectTimeoutMs');
   out.attemptTimeoutMs = optNumber(config, 'attemptTimeoutMs');
-  out.retry = retryOptions(config.retry);
+  out.retry = retryOptions(read(config, 'retry'));
   const suffix = optString(config, 'userAgentSuffix');
   out.userAgentSuffix = `node/${process.versions.node}` + (suffix ? ` ${suffix}` : '');
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
@@ -88,8 +106,8 @@ function nativeCallOptions(options) {
   if (t !== undefined) { out.timeoutMs = t; any = true; }
   const a = optNumber(options, 'attemptTimeoutMs');
   if (a !== undefined) { out.attemptTimeoutMs = a; any = true; }
-  if (options.retries !== undefined && options.retries !== null) {
-    const r = options.retries;
+  const r = read(options, 'retries');
+  if (r !== undefined && r !== null) {
     if (typeof r !== 'number' || !Number.isInteger(r) || r < 0 || r > 0xffffffff) {
       throw fail('retries', 'must be an integer, at least 0');
     }
@@ -141,7 +159,7 @@ class ProveClient {
    */
   constructor(config) {
     let n;
-    if (config instanceof native.NativeClient) {
+    if (isA(config, native.NativeClient)) {
       n = config; // from fromEnv
     } else {
       const cfg = nativeConfig(config, true);
@@ -298,18 +316,32 @@ function verifyWebhook(authorizationHeader, rawBody, secrets) {
  * @param {object} [options] `payload` (object or JSON text; default: a sample notification) and
  *   `eventType` of the sample (default PHONE_NUMBER_CHANGE)
  */
+/** A test webhook payload as the addon takes it: a string, a Buffer, or undefined for the default. */
+function webhookPayload(payload) {
+  if (payload === undefined || payload === null || typeof payload === 'string') return payload ?? undefined;
+  if (isA(payload, Uint8Array)) {
+    return Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  }
+  let json;
+  try {
+    json = JSON.stringify(payload);
+  } catch {
+    // BigInt, cyclic structures, throwing toJSON, getters or Proxy traps.
+  }
+  if (json === undefined) throw fail('payload', 'must be a string, bytes or a JSON-serialisable value');
+  return json;
+}
+
 function signTestWebhook(secret, options = {}) {
   if (typeof secret !== 'string') throw fail('secret', 'must be a string');
   if (options === null || typeof options !== 'object') throw fail('options', 'must be an object');
-  let payload = options.payload;
-  if (payload instanceof Uint8Array && !Buffer.isBuffer(payload)) {
-    payload = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  } else if (payload !== undefined && payload !== null && typeof payload !== 'string' && !Buffer.isBuffer(payload)) {
-    payload = JSON.stringify(payload);
+  const payload = webhookPayload(read(options, 'payload'));
+  const rawType = read(options, 'eventType');
+  if (rawType !== undefined && rawType !== null && typeof rawType !== 'string') {
+    throw fail('eventType', 'must be a string');
   }
-  const eventType = options.eventType === undefined ? undefined : String(options.eventType);
   try {
-    return native.signTestWebhook(secret, payload ?? undefined, eventType);
+    return native.signTestWebhook(secret, payload, rawType ?? undefined);
   } catch (e) {
     throw fromNative(e);
   }
