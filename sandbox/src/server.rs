@@ -388,13 +388,21 @@ async fn handle(
             8001,
             "malformed request: path parameter is not valid UTF-8",
         ),
-        Ok(_) if matches!(body, Err(BodyError::TooLarge)) => ApiResponse::error(
-            400,
-            8001,
-            format!("malformed request: body larger than {MAX_BODY_BYTES} bytes"),
-        ),
+        // The rest of the body is left unread, so the connection cannot carry another request:
+        // say so, or a client could reuse it and see its next request fail.
+        Ok(_) if matches!(body, Err(BodyError::TooLarge)) => {
+            let mut r = ApiResponse::error(
+                400,
+                8001,
+                format!("malformed request: body larger than {MAX_BODY_BYTES} bytes"),
+            );
+            r.headers.push(("connection".to_owned(), "close".to_owned()));
+            r
+        }
         Ok(_) if matches!(body, Err(BodyError::Io)) => {
-            ApiResponse::error(400, 8001, "malformed request: could not read body")
+            let mut r = ApiResponse::error(400, 8001, "malformed request: could not read body");
+            r.headers.push(("connection".to_owned(), "close".to_owned()));
+            r
         }
         Ok(_) if is_token => token(
             &shared,

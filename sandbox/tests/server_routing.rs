@@ -225,6 +225,24 @@ async fn bodies_over_4_kb_are_refused() {
     assert_eq!((status, v["code"].clone()), (400, json!(8001)));
     assert!(v["message"].as_str().unwrap_or("").contains("4096"));
 
+    // The unread rest of an over-size body leaves the connection unusable: the answer says
+    // `Connection: close`, so a client's next request never lands on that connection.
+    for _ in 0..20 {
+        let res = http
+            .post(format!("{}/v3/start", sb.base_url()))
+            .bearer_auth(&t)
+            .header("content-type", "application/json")
+            .body(json_of_len(64 * 1024))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status().as_u16(), 400);
+        assert_eq!(res.headers().get("connection").and_then(|v| v.to_str().ok()), Some("close"));
+        let _ = res.bytes().await;
+        let (status, _) = post_raw(&http, &sb, &t, br#"{"flowType":"mobile","phoneNumber":"2001001695"}"#.to_vec()).await;
+        assert_eq!(status, 200);
+    }
+
     // Without Content-Length (chunked), the limit still holds.
     let body = json_of_len(5000);
     let mut raw = format!(
