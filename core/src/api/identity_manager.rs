@@ -1,5 +1,5 @@
 //! Identity Manager: enroll phone numbers for monitoring and manage the enrolled identities.
-use crate::api::{json_request, with_read_options, ReadOptions};
+use crate::api::{json_request, with_client_request_id, with_read_options, ReadOptions};
 use crate::client::{Client, Request};
 use crate::error::Result;
 use crate::models::*;
@@ -168,12 +168,7 @@ pub(crate) fn batch_get_request(opts: &BatchGetOptions) -> Result<Request<'_>> {
     if let Some(k) = &opts.start_key {
         url_value("startKey", k)?;
     }
-    let mut r = Request::new(&ops::BATCH_GET_IDENTITIES);
-    if let Some(id) = &opts.client_request_id {
-        url_value("clientRequestId", id)?;
-        r.query.push(("clientRequestId", id.clone()));
-        r.client_request_id = Some(id);
-    }
+    let mut r = with_client_request_id(Request::new(&ops::BATCH_GET_IDENTITIES), opts.client_request_id.as_deref())?;
     if let Some(l) = opts.limit {
         r.query.push(("limit", l.to_string()));
     }

@@ -104,11 +104,16 @@ pub(crate) fn json_request<'a, B: Serialize + Validate>(op: &'static Operation, 
 
 /// Add `clientRequestId` to the query (when set) and to the error context. A blank one is a
 /// validation error, as it is in request bodies.
-pub(crate) fn with_read_options<'a>(mut req: Request<'a>, opts: &'a ReadOptions) -> Result<Request<'a>> {
-    if let Some(id) = &opts.client_request_id {
+pub(crate) fn with_read_options<'a>(req: Request<'a>, opts: &'a ReadOptions) -> Result<Request<'a>> {
+    with_client_request_id(req, opts.client_request_id.as_deref())
+}
+
+/// The query parameter `clientRequestId` (validated as a URL value), also kept for errors.
+pub(crate) fn with_client_request_id<'a>(mut req: Request<'a>, id: Option<&'a str>) -> Result<Request<'a>> {
+    if let Some(id) = id {
         crate::validate::url_value("clientRequestId", id)?;
-        req.query.push(("clientRequestId", id.clone()));
-        req.client_request_id = Some(id.as_str());
+        req.query.push(("clientRequestId", id.to_owned()));
+        req.client_request_id = Some(id);
     }
     Ok(req)
 }
