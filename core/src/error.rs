@@ -30,6 +30,47 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in the stable order bindings and generators use (each language's error
+    /// classes are printed from this list).
+    pub const ALL: [ErrorKind; 10] = [
+        ErrorKind::Validation,
+        ErrorKind::Auth,
+        ErrorKind::RateLimited,
+        ErrorKind::StepOutOfOrder,
+        ErrorKind::NotFound,
+        ErrorKind::Api,
+        ErrorKind::Timeout,
+        ErrorKind::Transport,
+        ErrorKind::Decode,
+        ErrorKind::Webhook,
+    ];
+
+    /// One sentence saying when this kind is raised, for the generated error classes of every
+    /// language.
+    pub fn description(self) -> &'static str {
+        match self {
+            ErrorKind::Validation => {
+                "Input rejected before any network call (`field` names it), or a 400 answer from Prove."
+            }
+            ErrorKind::Auth => "Credentials rejected, token request failed, or 401 after one refresh.",
+            ErrorKind::RateLimited => "429 from Prove after retries; the retry-after delay, when sent, says when to try again.",
+            ErrorKind::StepOutOfOrder => {
+                "A flow step called out of order, or with an unknown or expired correlation id: start again."
+            }
+            ErrorKind::NotFound => "The resource does not exist (404).",
+            ErrorKind::Api => "Any other error answer from Prove (5xx, other 4xx).",
+            ErrorKind::Timeout => "The call or the connection timed out.",
+            ErrorKind::Transport => "The request could not be sent or the connection broke.",
+            ErrorKind::Decode => "The response could not be decoded.",
+            ErrorKind::Webhook => "A webhook failed verification.",
+        }
+    }
+
+    /// The kind named `name` (as given by [`ErrorKind::as_str`]).
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// Stable name, as used by every language binding.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -262,6 +303,16 @@ pub(crate) fn sanitize_excerpt(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_is_listed_once_and_named_back() {
+        for (i, k) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(ErrorKind::from_name(k.as_str()), Some(*k));
+            assert!(!k.description().is_empty());
+            assert!(!ErrorKind::ALL[..i].contains(k), "{k} listed twice");
+        }
+        assert_eq!(ErrorKind::from_name("Nope"), None);
+    }
 
     #[test]
     fn excerpt_masks_personal_data_and_truncates() {
