@@ -10,6 +10,20 @@ export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The work tree as the tests find it: status plus the contents of every changed or untracked,
+# non-ignored file. The last step compares it again, so the tests must not write into the tree.
+tree_state() {
+  git --no-optional-locks status --porcelain --untracked-files=all
+  git ls-files -z --modified --others --exclude-standard | while IFS= read -r -d '' f; do
+    if [ -f "$f" ]; then printf '%s %s\n' "$(git hash-object -- "$f")" "$f"; fi
+  done
+}
+in_git_tree=false
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  in_git_tree=true
+  tree_before="$(tree_state)"
+fi
+
 # napi's build always passes --target, which puts its output under target/<triple>/. Building
 # everything for that same explicit target lets every step share one set of compiled crates.
 host_triple="$(rustc -vV | sed -n 's/^host: //p')"
@@ -36,9 +50,7 @@ fi
 
 step "node package: generated types, napi addon (debug), node --test"
 if [ ! -d node/node_modules ]; then
-  # `npm install` keeps the committed lock; `npm ci` refuses it where the registry lacks
-  # @napi-rs/cli's optional packages for other platforms.
-  (cd node && npm install --no-audit --no-fund)
+  (cd node && npm ci --no-audit --no-fund)
 fi
 (cd node && node scripts/typegen.mjs --check)
 (cd node && npm run build)
@@ -49,5 +61,18 @@ if [ ! -d node/examples/express/node_modules ]; then
   (cd node/examples/express && npm ci --no-audit --no-fund)
 fi
 (cd node/examples/express && npm test)
+
+step "the tests left the git tree as they found it"
+if [ "$in_git_tree" = true ]; then
+  tree_after="$(tree_state)"
+  if [ "$tree_after" != "$tree_before" ]; then
+    git --no-optional-locks status --porcelain --untracked-files=all
+    echo "the tests changed tracked files or left untracked files; what changed since the start:" >&2
+    diff <(printf '%s\n' "$tree_before") <(printf '%s\n' "$tree_after") >&2 || true
+    exit 1
+  fi
+else
+  echo "skipped: not inside a git work tree"
+fi
 
 step "all tests passed"
