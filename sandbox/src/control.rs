@@ -6,7 +6,8 @@ use hyper::{Method, Request, Response};
 use serde_json::{json, Value};
 
 use crate::faults::Fault;
-use crate::server::{json_response, read_body, Body, BodyError, Shared, MAX_CONTROL_BODY_BYTES};
+use crate::http::{json_response, read_body, Body, BodyError, MAX_CONTROL_BODY_BYTES};
+use crate::state::Shared;
 use crate::webhook;
 
 fn error(status: u16, code: i64, message: impl Into<String>) -> Response<Body> {

@@ -16,14 +16,17 @@ mod clock;
 mod control;
 mod counters;
 mod faults;
+mod http;
 mod routes;
 mod server;
+mod state;
 pub mod webhook;
 pub mod world;
 
 pub use counters::{Counters, RecordedRequest};
 pub use faults::{Fault, FaultKind};
+pub use http::MAX_BODY_BYTES;
 pub use server::{
     Sandbox, SandboxBuilder, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME,
-    MAX_BODY_BYTES, REQUEST_LOG_CAPACITY,
+    REQUEST_LOG_CAPACITY,
 };

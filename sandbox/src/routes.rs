@@ -16,7 +16,7 @@ enum Seg {
 /// One operation of Prove's API: method, path template and operationId.
 #[derive(Debug)]
 pub(crate) struct Route {
-    /// Index into [`ROUTES`] (used for per-path counters).
+    /// Index into [`TABLE`] (used for per-path counters).
     pub index: usize,
     pub method: Method,
     /// The template, e.g. `/v3/identity/{proveId}`.

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::clock::rfc3339;
-use crate::server::Body;
+use crate::http::Body;
 
 /// The `iss` claim of every webhook token.
 pub const ISSUER: &str = "Prove Identity";

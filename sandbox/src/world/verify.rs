@@ -13,8 +13,6 @@ use crate::api::ApiResponse;
 pub const VERIFICATION_TYPES: &[&str] =
     &["humanAssurance", "verifiedUser", "accountOpening", "prefill", "prefillForBiz", "identityResolution"];
 
-/// Most items a batch accepts.
-
 /// A stable, opaque phone alias per project and phone.
 fn phone_alias(client_id: &str, user: &TestUser) -> String {
     let digest = Sha256::digest(format!("{client_id}:{}", user.phone).as_bytes());
