@@ -257,6 +257,13 @@ impl Config {
     /// Like [`Config::from_env`], reading variables through `lookup` (useful for bindings that
     /// carry their own environment map, and for tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config> {
+        Self::builder_from_lookup(lookup)?.build()
+    }
+
+    /// The builder [`Config::from_lookup`] builds: credentials and environment read through
+    /// `lookup` (with the same checks), every other setting at its default, to be changed before
+    /// [`ConfigBuilder::build`].
+    pub fn builder_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ConfigBuilder> {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let id = get(env_vars::CLIENT_ID).ok_or_else(|| Error::validation(env_vars::CLIENT_ID, "is not set"))?;
         let secret =
@@ -273,7 +280,7 @@ impl Config {
             })?;
             b = b.environment(env);
         }
-        b.build()
+        Ok(b)
     }
 
     /// The OAuth client id.

@@ -29,13 +29,15 @@
 //!   retry once). Retries: [`retry`]. Error mapping: [`transport`] and [`ErrorKind`].
 //! - Request models have a `new` taking the required fields and a builder method per field.
 //! - Validation before the network: [`validate`]. Webhooks: [`webhook`].
-//! - Bindings use the JSON entry point [`dispatch::call_json`].
+//! - Bindings map the language-neutral surface of [`binding`] (settings, the error as data, the
+//!   listing cursor, webhooks, log records, the method table) to their host.
 // `Error` carries everything a caller needs (kind, status, code, ids, retry-after) in public
 // fields shared by every binding; it is built only on the failure path, so its size is not a cost
 // worth an extra allocation.
 #![allow(clippy::result_large_err)]
 
 pub mod api;
+pub mod binding;
 pub mod client;
 pub mod config;
 pub mod dispatch;
@@ -43,7 +45,6 @@ pub mod error;
 pub mod logging;
 pub mod models;
 pub mod ops;
-pub mod pagination;
 pub mod retry;
 pub mod token;
 pub mod transport;
@@ -54,3 +55,9 @@ pub use client::Client;
 pub use config::{CallOptions, Config, ConfigBuilder, Environment, RetryPolicy, Secret};
 pub use error::{Error, ErrorKind, Result};
 pub use webhook::{verify as verify_webhook, WebhookPayload, WebhookVerifier};
+
+// The uniffi scaffolding of the crate (feature `uniffi`): the models' records, enums and custom
+// types (`models/uniffi_types.rs`) and `ErrorKind` belong to the `prove_core` namespace, for the
+// Kotlin/Swift adapter crate.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();

@@ -22,6 +22,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use prove_core::api::methods::describe as describe_type;
 use prove_core::dispatch::{call_json, methods};
 use prove_core::models::meta::{ENUMS, MODELS};
 use prove_core::{Client, Config, Error, RetryPolicy};
@@ -330,37 +331,11 @@ fn deep_value(rng: &mut Rng, depth: usize) -> Value {
 // Model metadata
 // ---------------------------------------------------------------------------------------------
 
-/// Fields (wire name, type expression) of a method's input type: a request model from `MODELS`,
-/// or one of the small `*Input` types of `dispatch` (described here by hand; they are few).
+/// Fields (wire name, type expression) of a method's input type, from the description the method
+/// table gives (a request model of `MODELS`, or an input of `prove_core::api::inputs`).
 fn fields_of(type_name: &str) -> Vec<(&'static str, &'static str)> {
-    if let Some(m) = MODELS.iter().find(|m| m.name == type_name) {
-        return m.fields.iter().map(|f| (f.wire, f.ty)).collect();
-    }
-    match type_name {
-        "ProveIdInput" => vec![("proveId", "string"), ("clientRequestId", "string")],
-        "IdentityIdInput" => vec![("identityId", "string"), ("clientRequestId", "string")],
-        "MobileNumberInput" => vec![("mobileNumber", "string"), ("clientRequestId", "string")],
-        "FetchInput" => vec![
-            ("proveId", "string"),
-            ("attributeId", "string"),
-            ("clientRequestId", "string"),
-        ],
-        "BatchGetInput" => {
-            vec![
-                ("limit", "integer"),
-                ("startKey", "string"),
-                ("showInactive", "boolean"),
-                ("clientRequestId", "string"),
-            ]
-        }
-        "ListInput" => vec![
-            ("limit", "integer"),
-            ("showInactive", "boolean"),
-            ("clientRequestId", "string"),
-        ],
-        "EmptyInput" => vec![],
-        other => panic!("no field list for input type {other}: add it to fields_of"),
-    }
+    let meta = describe_type(type_name).unwrap_or_else(|| panic!("input type {type_name} is not described"));
+    meta.fields.iter().map(|f| (f.wire, f.ty)).collect()
 }
 
 /// Every wire name of every model (used as plausible keys).

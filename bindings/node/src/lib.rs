@@ -1,16 +1,17 @@
-//! Node.js adapter over `prove-core` (napi-rs).
+//! Node.js adapter over `prove-core` (napi-rs): a mapping only.
 //!
-//! This crate is a mapping only: every operation, validation rule, retry and error decision lives
-//! in `prove-core`. The JavaScript layer of the npm package (`node/lib/`) wraps these exports into
-//! `ProveClient`, the error classes and the webhook helpers.
+//! Settings, per-call options, errors, the listing cursor, webhooks, logging and the method table
+//! all come from [`prove_core::binding`]; this crate converts JavaScript values to and from them.
+//! The JavaScript layer of the npm package (`node/lib/`) wraps these exports into `ProveClient`,
+//! the error classes and the webhook helpers.
 //!
 //! Conventions of the boundary:
 //! - requests and responses cross as JSON text (wire names), parsed on the other side;
 //! - a failed call rejects with a JavaScript `Error` whose message is [`ERROR_PREFIX`] followed by
-//!   a JSON object carrying every field of [`prove_core::Error`] (see [`error_json`]), from which
-//!   the JavaScript layer builds the matching error class;
+//!   the [`ErrorData`] JSON of the core error, from which the JavaScript layer builds the matching
+//!   error class;
 //! - panics never cross into JavaScript: napi settles a panicking async call as a rejection, and
-//!   every synchronous export runs under `catch_unwind`.
+//!   every synchronous export runs under [`binding::guard`].
 #![deny(missing_docs)]
 #![allow(clippy::result_large_err)]
 // napi's macros register exports only outside `cfg(test)`; unit-test builds see them as unused.
@@ -18,90 +19,25 @@
 
 mod logging;
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::collections::HashMap;
 
 use napi::bindgen_prelude::{Buffer, Either};
 use napi::{Error as NapiError, Status};
 use napi_derive::napi;
-use prove_core::config::env_vars;
-use prove_core::dispatch::{self, ListInput};
-use prove_core::pagination::{IdentityPages, ListIdentities};
-use prove_core::webhook::{self, EventType};
-use prove_core::{CallOptions, Client, Config, Environment, Error, ErrorKind, RetryPolicy};
-use serde_json::{Map, Value};
+use prove_core::binding::{self, webhook, CallSettings, ClientSettings, ErrorData, RetrySettings};
+use prove_core::{Client, Error, ErrorKind};
 
 /// Prefix of the message of every error that carries a [`prove_core::Error`] as JSON.
 pub const ERROR_PREFIX: &str = "PROVE_SDK_ERROR:";
 
-/// The JSON object describing an SDK error: `kind`, `message`, and `status`, `code`, `field`,
-/// `retryAfterMs`, `requestId`, `correlationId`, `operation` when known.
-fn error_json(e: &Error) -> Value {
-    let mut m = Map::new();
-    m.insert("kind".into(), Value::from(e.kind.as_str()));
-    m.insert("message".into(), Value::from(e.message.as_str()));
-    if let Some(s) = e.status {
-        m.insert("status".into(), Value::from(s));
-    }
-    if let Some(c) = e.code {
-        m.insert("code".into(), Value::from(c));
-    }
-    if let Some(f) = &e.field {
-        m.insert("field".into(), Value::from(f.as_str()));
-    }
-    if let Some(d) = e.retry_after {
-        m.insert(
-            "retryAfterMs".into(),
-            Value::from(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
-        );
-    }
-    if let Some(r) = &e.request_id {
-        m.insert("requestId".into(), Value::from(r.as_str()));
-    }
-    if let Some(c) = &e.correlation_id {
-        m.insert("correlationId".into(), Value::from(c.as_str()));
-    }
-    if let Some(o) = e.operation {
-        m.insert("operation".into(), Value::from(o));
-    }
-    Value::Object(m)
-}
-
 /// Converts an SDK error into the JavaScript error the JS layer understands.
 fn to_napi(e: Error) -> NapiError {
-    NapiError::new(
-        Status::GenericFailure,
-        format!("{ERROR_PREFIX}{}", error_json(&e)),
-    )
+    NapiError::new(Status::GenericFailure, format!("{ERROR_PREFIX}{}", ErrorData::from(&e).to_json_text()))
 }
 
-/// Runs a synchronous export, turning a panic into an `Api` error instead of unwinding into Node.
+/// Runs a synchronous export under [`binding::guard`], mapping its error.
 fn guarded<T>(what: &str, f: impl FnOnce() -> prove_core::Result<T>) -> napi::Result<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(r) => r.map_err(to_napi),
-        Err(_) => Err(to_napi(Error::new(
-            ErrorKind::Api,
-            format!("internal error in {what}"),
-        ))),
-    }
-}
-
-fn millis(field: &str, ms: f64) -> prove_core::Result<Duration> {
-    if !ms.is_finite() || !(0.0..=86_400_000.0 * 365.0).contains(&ms) {
-        return Err(Error::validation(
-            field,
-            "must be a finite number of milliseconds, at least 0",
-        ));
-    }
-    Ok(Duration::from_secs_f64(ms / 1000.0))
-}
-
-fn positive_millis(field: &str, ms: f64) -> prove_core::Result<Duration> {
-    let d = millis(field, ms)?;
-    if d.is_zero() {
-        return Err(Error::validation(field, "must be greater than zero"));
-    }
-    Ok(d)
+    binding::guard(what, f).map_err(to_napi)
 }
 
 /// Retry settings of a client or of one call. Unset fields keep the default
@@ -117,18 +53,10 @@ pub struct RetryOptions {
     pub max_backoff_ms: Option<f64>,
 }
 
-fn retry_policy(base: &RetryPolicy, r: &RetryOptions) -> prove_core::Result<RetryPolicy> {
-    let mut p = base.clone();
-    if let Some(n) = r.max_retries {
-        p.max_retries = n;
+impl From<RetryOptions> for RetrySettings {
+    fn from(r: RetryOptions) -> Self {
+        RetrySettings { max_retries: r.max_retries, initial_backoff_ms: r.initial_backoff_ms, max_backoff_ms: r.max_backoff_ms }
     }
-    if let Some(ms) = r.initial_backoff_ms {
-        p.initial_backoff = millis("retry.initialBackoffMs", ms)?;
-    }
-    if let Some(ms) = r.max_backoff_ms {
-        p.max_backoff = millis("retry.maxBackoffMs", ms)?;
-    }
-    Ok(p)
 }
 
 /// Settings of a native client. `clientId` and `clientSecret` are required unless the client is
@@ -158,79 +86,21 @@ pub struct NativeConfig {
     pub user_agent_suffix: Option<String>,
 }
 
-impl std::fmt::Debug for NativeConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NativeConfig")
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "<redacted>"),
-            )
-            .field("environment", &self.environment)
-            .field("base_url", &self.base_url)
-            .finish_non_exhaustive()
+impl From<NativeConfig> for ClientSettings {
+    fn from(c: NativeConfig) -> Self {
+        ClientSettings {
+            client_id: c.client_id,
+            client_secret: c.client_secret,
+            environment: c.environment,
+            base_url: c.base_url,
+            token_url: c.token_url,
+            timeout_ms: c.timeout_ms,
+            connect_timeout_ms: c.connect_timeout_ms,
+            attempt_timeout_ms: c.attempt_timeout_ms,
+            retry: c.retry.map(Into::into),
+            user_agent_suffix: c.user_agent_suffix,
+        }
     }
-}
-
-/// Applies the optional settings (everything but credentials and environment) to a builder.
-fn apply_settings(
-    mut b: prove_core::ConfigBuilder,
-    c: &NativeConfig,
-) -> prove_core::Result<prove_core::ConfigBuilder> {
-    if let Some(t) = &c.token_url {
-        b = b.token_url(t.clone());
-    }
-    if let Some(ms) = c.timeout_ms {
-        b = b.timeout(positive_millis("timeoutMs", ms)?);
-    }
-    if let Some(ms) = c.connect_timeout_ms {
-        b = b.connect_timeout(positive_millis("connectTimeoutMs", ms)?);
-    }
-    if let Some(ms) = c.attempt_timeout_ms {
-        b = b.attempt_timeout(positive_millis("attemptTimeoutMs", ms)?);
-    }
-    if let Some(r) = &c.retry {
-        b = b.retry(retry_policy(&RetryPolicy::default(), r)?);
-    }
-    if let Some(s) = &c.user_agent_suffix {
-        b = b.user_agent_suffix(s.clone());
-    }
-    Ok(b)
-}
-
-fn config_from(c: &NativeConfig) -> prove_core::Result<Config> {
-    let mut b = Config::builder();
-    if let Some(id) = &c.client_id {
-        b = b.client_id(id.clone());
-    }
-    if let Some(s) = &c.client_secret {
-        b = b.client_secret(s.as_str());
-    }
-    if let Some(url) = &c.base_url {
-        b = b.base_url(url.clone());
-    } else if let Some(env) = &c.environment {
-        b = b.environment(env.parse::<Environment>()?);
-    }
-    apply_settings(b, c)?.build()
-}
-
-/// Reads the credentials and environment from `env` (the process environment as seen by the
-/// calling JavaScript thread) with the core's rules, then applies the other settings of `c`.
-fn config_from_env(
-    env: &std::collections::HashMap<String, String>,
-    c: &NativeConfig,
-) -> prove_core::Result<Config> {
-    let lookup = |k: &str| env.get(k).cloned();
-    let checked = Config::from_lookup(lookup)?;
-    let secret = env
-        .get(env_vars::CLIENT_SECRET)
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_default();
-    let b = Config::builder()
-        .client_id(checked.client_id())
-        .client_secret(secret)
-        .environment(checked.environment().clone());
-    apply_settings(b, c)?.build()
 }
 
 /// Per-call options.
@@ -245,37 +115,10 @@ pub struct NativeCallOptions {
     pub retry: Option<RetryOptions>,
 }
 
-/// The client handle for one call: the shared client, or a cheap view with per-call options.
-fn handle(client: &Client, o: Option<&NativeCallOptions>) -> prove_core::Result<Client> {
-    let Some(o) = o else {
-        return Ok(client.clone());
-    };
-    if o.timeout_ms.is_none() && o.attempt_timeout_ms.is_none() && o.retry.is_none() {
-        return Ok(client.clone());
+impl From<NativeCallOptions> for CallSettings {
+    fn from(o: NativeCallOptions) -> Self {
+        CallSettings { timeout_ms: o.timeout_ms, attempt_timeout_ms: o.attempt_timeout_ms, retry: o.retry.map(Into::into) }
     }
-    let mut opts = CallOptions::new();
-    if let Some(ms) = o.timeout_ms {
-        opts = opts.timeout(positive_millis("timeoutMs", ms)?);
-    }
-    if let Some(ms) = o.attempt_timeout_ms {
-        opts = opts.attempt_timeout(positive_millis("attemptTimeoutMs", ms)?);
-    }
-    if let Some(r) = &o.retry {
-        opts = opts.retry(retry_policy(client.config().retry(), r)?);
-    }
-    Ok(client.with_options(opts))
-}
-
-fn parse_input(input_json: &str) -> prove_core::Result<Value> {
-    if input_json.trim().is_empty() {
-        return Ok(Value::Null);
-    }
-    // The text comes from JSON.stringify; a failure here is a caller bug. Never echo the input.
-    serde_json::from_str(input_json).map_err(|_| Error::validation("input", "is not valid JSON"))
-}
-
-fn to_text(v: &Value) -> prove_core::Result<String> {
-    serde_json::to_string(v).map_err(|_| Error::new(ErrorKind::Decode, "encoding the response"))
 }
 
 /// A Prove API client: shares one token cache and connection pool across every call.
@@ -290,24 +133,18 @@ impl NativeClient {
     #[napi(constructor)]
     pub fn new(config: NativeConfig) -> napi::Result<Self> {
         guarded("client construction", || {
-            Ok(NativeClient {
-                client: Client::new(config_from(&config)?)?,
-            })
+            Ok(NativeClient { client: Client::new(ClientSettings::from(config).to_config()?)? })
         })
     }
 
     /// A client from `PROVE_CLIENT_ID`, `PROVE_CLIENT_SECRET` and `PROVE_BASE_URL` or `PROVE_ENV`
     /// as found in `env`, with the other settings of `config`.
     #[napi(factory)]
-    pub fn from_env(
-        env: std::collections::HashMap<String, String>,
-        config: Option<NativeConfig>,
-    ) -> napi::Result<Self> {
-        let config = config.unwrap_or_default();
+    pub fn from_env(env: HashMap<String, String>, config: Option<NativeConfig>) -> napi::Result<Self> {
+        let settings = ClientSettings::from(config.unwrap_or_default());
         guarded("client construction", || {
-            Ok(NativeClient {
-                client: Client::new(config_from_env(&env, &config)?)?,
-            })
+            let config = settings.to_config_from_env(|k| env.get(k).cloned())?;
+            Ok(NativeClient { client: Client::new(config)? })
         })
     }
 
@@ -332,73 +169,27 @@ impl NativeClient {
     /// Calls `method` (a name from `methods()`) with the request as JSON text; resolves to the
     /// response as JSON text.
     #[napi]
-    pub async fn call(
-        &self,
-        method: String,
-        input_json: String,
-        options: Option<NativeCallOptions>,
-    ) -> napi::Result<String> {
-        let client = handle(&self.client, options.as_ref()).map_err(to_napi)?;
-        let input = parse_input(&input_json).map_err(to_napi)?;
-        let out = dispatch::call_json(&client, &method, input)
-            .await
-            .map_err(to_napi)?;
-        to_text(&out).map_err(to_napi)
+    pub async fn call(&self, method: String, input_json: String, options: Option<NativeCallOptions>) -> napi::Result<String> {
+        let settings = options.map(CallSettings::from);
+        binding::call_text(&self.client, &method, &input_json, settings.as_ref()).await.map_err(to_napi)
     }
 
     /// A cursor over the pages of the identity listing. `inputJson` holds `limit`,
     /// `showInactive` and `clientRequestId`, all optional.
     #[napi]
-    pub fn list_identities(
-        &self,
-        input_json: String,
-        options: Option<NativeCallOptions>,
-    ) -> napi::Result<IdentityCursor> {
+    pub fn list_identities(&self, input_json: String, options: Option<NativeCallOptions>) -> napi::Result<IdentityCursor> {
         guarded("identity listing", || {
-            let client = handle(&self.client, options.as_ref())?;
-            let input = parse_input(&input_json)?;
-            let input = if input.is_null() {
-                Value::Object(Map::new())
-            } else {
-                input
-            };
-            let i: ListInput =
-                serde_json::from_value(input).map_err(|e| list_input_error(&e.to_string()))?;
-            let pages = client.identity_manager().pages(ListIdentities {
-                limit: i.limit,
-                show_inactive: i.show_inactive,
-                client_request_id: i.client_request_id,
-            });
-            Ok(IdentityCursor {
-                pages: Arc::new(tokio::sync::Mutex::new(pages)),
-            })
+            let client = options.map(CallSettings::from).unwrap_or_default().apply(&self.client)?;
+            let input = binding::parse_json_text(&input_json)?;
+            Ok(IdentityCursor { cursor: binding::IdentityCursor::from_json(&client, input)? })
         })
     }
-}
-
-/// Names the offending field of a listing input without echoing any value.
-fn list_input_error(msg: &str) -> Error {
-    if let Some((name, _)) = msg
-        .split_once("unknown field `")
-        .and_then(|(_, rest)| rest.split_once('`'))
-    {
-        return Error::validation(name, "is not a field of ListInput");
-    }
-    for name in ["limit", "showInactive", "clientRequestId"] {
-        if msg.contains(name) {
-            return Error::validation(name, "has the wrong type");
-        }
-    }
-    Error::validation(
-        "input",
-        "is not a valid ListInput (limit: integer, showInactive: boolean, clientRequestId: string)",
-    )
 }
 
 /// Page-by-page cursor over `GET /v3/identity`, following `lastKey` for you.
 #[napi]
 pub struct IdentityCursor {
-    pages: Arc<tokio::sync::Mutex<IdentityPages>>,
+    cursor: binding::IdentityCursor,
 }
 
 #[napi]
@@ -407,14 +198,9 @@ impl IdentityCursor {
     /// After an error the cursor is finished.
     #[napi]
     pub async fn next_page(&self) -> napi::Result<Option<String>> {
-        let pages = Arc::clone(&self.pages);
-        let mut guard = pages.lock().await;
-        match guard.next_page().await.map_err(to_napi)? {
-            Some(page) => {
-                let v = serde_json::to_value(page)
-                    .map_err(|_| to_napi(Error::new(ErrorKind::Decode, "encoding the page")))?;
-                Ok(Some(to_text(&v).map_err(to_napi)?))
-            }
+        let cursor = self.cursor.clone();
+        match cursor.next_page_json().await.map_err(to_napi)? {
+            Some(page) => binding::to_json_text(&page).map(Some).map_err(to_napi),
             None => Ok(None),
         }
     }
@@ -436,7 +222,7 @@ pub struct MethodInfo {
 /// Every method `NativeClient.call` accepts, in a stable order.
 #[napi]
 pub fn methods() -> Vec<MethodInfo> {
-    dispatch::methods()
+    binding::methods()
         .iter()
         .map(|m| MethodInfo {
             name: m.name.to_owned(),
@@ -458,33 +244,11 @@ fn body_bytes(raw: &Either<Buffer, String>) -> &[u8] {
 /// raw body, the currently valid secrets) and returns the parsed body as JSON text. Throws a
 /// `Webhook` error naming what failed.
 #[napi]
-pub fn verify_webhook(
-    authorization: String,
-    raw_body: Either<Buffer, String>,
-    secrets: Vec<String>,
-) -> napi::Result<String> {
+pub fn verify_webhook(authorization: String, raw_body: Either<Buffer, String>, secrets: Vec<String>) -> napi::Result<String> {
     guarded("webhook verification", || {
-        if secrets.is_empty() {
-            return Err(Error::new(
-                ErrorKind::Webhook,
-                "webhook verification needs at least one secret",
-            ));
-        }
-        if secrets.iter().any(String::is_empty) {
-            return Err(Error::new(
-                ErrorKind::Webhook,
-                "webhook secret must not be empty",
-            ));
-        }
-        let payload = webhook::verify(
-            &authorization,
-            body_bytes(&raw_body),
-            &secrets,
-            SystemTime::now(),
-        )?;
-        let v = serde_json::to_value(payload)
-            .map_err(|_| Error::new(ErrorKind::Decode, "encoding the payload"))?;
-        to_text(&v)
+        let verified =
+            webhook::verify_webhook(&authorization, body_bytes(&raw_body), &secrets, &webhook::WebhookOptions::default())?;
+        binding::to_json_text(&verified.payload)
     })
 }
 
@@ -507,51 +271,21 @@ pub fn sign_test_webhook(
     event_type: Option<String>,
 ) -> napi::Result<SignedWebhook> {
     guarded("webhook signing", || {
-        if secret.is_empty() {
-            return Err(Error::validation("secret", "must not be empty"));
-        }
-        let body = match &payload_json {
-            Some(p) => body_bytes(p).to_vec(),
-            None => {
-                let et = EventType::from(event_type.as_deref().unwrap_or("PHONE_NUMBER_CHANGE"));
-                webhook::sample_payload(&et, SystemTime::now())
-            }
-        };
-        let (authorization, body) =
-            webhook::sign_test_webhook(secret.as_bytes(), &body, SystemTime::now());
-        let body = String::from_utf8(body)
-            .map_err(|_| Error::validation("payloadJson", "must be UTF-8 text"))?;
-        Ok(SignedWebhook {
-            authorization,
-            body,
-        })
+        let signed = webhook::sign_test_webhook(&secret, payload_json.as_ref().map(body_bytes), event_type.as_deref())?;
+        Ok(SignedWebhook { authorization: signed.authorization, body: signed.body })
     })
 }
 
 /// The known webhook event types, in wire form.
 #[napi]
 pub fn webhook_event_types() -> Vec<String> {
-    EventType::KNOWN.iter().map(|s| (*s).to_owned()).collect()
+    webhook::event_types().iter().map(|s| (*s).to_owned()).collect()
 }
 
 /// The error kinds, in the stable order of the core.
 #[napi]
 pub fn error_kinds() -> Vec<String> {
-    [
-        ErrorKind::Validation,
-        ErrorKind::Auth,
-        ErrorKind::RateLimited,
-        ErrorKind::StepOutOfOrder,
-        ErrorKind::NotFound,
-        ErrorKind::Api,
-        ErrorKind::Timeout,
-        ErrorKind::Transport,
-        ErrorKind::Decode,
-        ErrorKind::Webhook,
-    ]
-    .iter()
-    .map(|k| k.as_str().to_owned())
-    .collect()
+    ErrorKind::ALL.iter().map(|k| k.as_str().to_owned()).collect()
 }
 
 /// The version of the native core.

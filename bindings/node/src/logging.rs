@@ -1,20 +1,12 @@
-//! Opt-in logging: the core's `tracing` events (target `prove_core::http`) bridged to JavaScript
-//! callbacks.
-//!
-//! The core's events are already redacted: operation, method, path **template**, attempt, status,
-//! latency and outcome; never bodies, headers, query strings, tokens or credentials. This module
-//! forwards exactly those fields. Nothing is recorded (and no callsite is enabled) until a
-//! JavaScript logger is added.
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+//! Opt-in logging: the core's log records ([`prove_core::binding::logging`]) handed to JavaScript
+//! callbacks. The records are already redacted; this module only converts them.
+use std::sync::Arc;
 
 use napi::bindgen_prelude::{Function, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 use napi_derive::napi;
-use tracing::field::{Field, Visit};
-use tracing::subscriber::Interest;
-use tracing::{span, Event, Level, Metadata, Subscriber};
+use prove_core::binding::logging::{self as core_log, LogLevel};
 
 /// One log record, as passed to a JavaScript logger.
 #[napi(object)]
@@ -40,162 +32,45 @@ pub struct LogRecord {
     pub outcome: Option<String>,
 }
 
-type JsSink = ThreadsafeFunction<LogRecord, Unknown<'static>, LogRecord, Status, false, true>;
-
-struct Sink {
-    id: u32,
-    max_level: Level,
-    tsfn: Arc<JsSink>,
-}
-
-static SINKS: Mutex<Vec<Sink>> = Mutex::new(Vec::new());
-static ANY: AtomicBool = AtomicBool::new(false);
-static NEXT_ID: AtomicU32 = AtomicU32::new(1);
-static INSTALLED: OnceLock<bool> = OnceLock::new();
-
-fn sinks() -> std::sync::MutexGuard<'static, Vec<Sink>> {
-    // A poisoned lock only means a panic elsewhere while holding it; the list itself is intact.
-    SINKS.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// Forwards the core's HTTP events to the registered JavaScript loggers.
-struct Bridge;
-
-fn is_ours(meta: &Metadata<'_>) -> bool {
-    meta.target() == prove_core::logging::TARGET
-}
-
-impl Subscriber for Bridge {
-    fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
-        if is_ours(meta) {
-            Interest::sometimes()
-        } else {
-            Interest::never()
-        }
-    }
-
-    fn enabled(&self, meta: &Metadata<'_>) -> bool {
-        is_ours(meta) && ANY.load(Ordering::Relaxed)
-    }
-
-    fn new_span(&self, _: &span::Attributes<'_>) -> span::Id {
-        span::Id::from_u64(1)
-    }
-
-    fn record(&self, _: &span::Id, _: &span::Record<'_>) {}
-
-    fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
-
-    fn event(&self, event: &Event<'_>) {
-        let level = *event.metadata().level();
-        let mut rec = LogRecord {
-            level: if level <= Level::WARN {
-                "warn".into()
-            } else {
-                "debug".into()
-            },
-            ..LogRecord::default()
-        };
-        event.record(&mut Fields(&mut rec));
-        let mut list = sinks();
-        list.retain(|s| {
-            if level > s.max_level {
-                return true;
-            }
-            // Closing: the JavaScript environment of this logger has gone away.
-            s.tsfn
-                .call(rec.clone(), ThreadsafeFunctionCallMode::NonBlocking)
-                != Status::Closing
-        });
-        ANY.store(!list.is_empty(), Ordering::Relaxed);
-    }
-
-    fn enter(&self, _: &span::Id) {}
-
-    fn exit(&self, _: &span::Id) {}
-}
-
-struct Fields<'a>(&'a mut LogRecord);
-
-impl Visit for Fields<'_> {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        let v = Some(value.to_owned());
-        match field.name() {
-            "operation" => self.0.operation = v,
-            "method" => self.0.method = v,
-            "path" => self.0.path = v,
-            "outcome" => self.0.outcome = v,
-            _ => {}
-        }
-    }
-
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        match field.name() {
-            "attempt" => self.0.attempt = Some(u32::try_from(value).unwrap_or(u32::MAX)),
-            "status" => self.0.status = Some(u32::try_from(value).unwrap_or(u32::MAX)),
+impl From<&core_log::LogRecord> for LogRecord {
+    fn from(r: &core_log::LogRecord) -> Self {
+        let text = |n: &str| r.str(n).map(str::to_owned);
+        let small = |n: &str| r.u64(n).map(|v| u32::try_from(v).unwrap_or(u32::MAX));
+        LogRecord {
+            level: r.level.as_str().to_owned(),
+            message: r.message.clone(),
+            operation: text("operation"),
+            method: text("method"),
+            path: text("path"),
+            attempt: small("attempt"),
+            status: small("status"),
             // Milliseconds fit an f64 exactly far beyond any realistic latency.
-            "latency_ms" => self.0.latency_ms = Some(value as f64),
-            _ => {}
-        }
-    }
-
-    fn record_i64(&mut self, field: &Field, value: i64) {
-        self.record_u64(field, u64::try_from(value).unwrap_or(0));
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            self.0.message = format!("{value:?}");
+            latency_ms: r.u64("latency_ms").map(|v| v as f64),
+            outcome: text("outcome"),
         }
     }
 }
 
-fn install() {
-    INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Bridge).is_ok());
-    // Callsites seen before the subscriber existed must be asked again.
-    tracing::callsite::rebuild_interest_cache();
-}
+type JsSink = ThreadsafeFunction<LogRecord, Unknown<'static>, LogRecord, Status, false, true>;
 
 /// Adds a logger receiving the SDK's redacted HTTP events; returns its id for `removeLogger`.
 /// `level` is `debug` (every request, default) or `warn` (failures only). The callback runs on
 /// the JavaScript thread that added it and never keeps the process alive.
 #[napi]
-pub fn add_logger(
-    callback: Function<'_, LogRecord, Unknown<'static>>,
-    level: Option<String>,
-) -> napi::Result<u32> {
-    let max_level = match level.as_deref().unwrap_or("debug") {
-        "debug" => Level::DEBUG,
-        "warn" => Level::WARN,
-        _ => {
-            return Err(napi::Error::new(
-                Status::InvalidArg,
-                "level must be \"debug\" or \"warn\"",
-            ))
-        }
-    };
-    let tsfn = callback
-        .build_threadsafe_function()
-        .callee_handled::<false>()
-        .weak::<true>()
-        .build()?;
-    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    sinks().push(Sink {
-        id,
+pub fn add_logger(callback: Function<'_, LogRecord, Unknown<'static>>, level: Option<String>) -> napi::Result<u32> {
+    let max_level = LogLevel::parse("level", level.as_deref().unwrap_or("debug"))
+        .map_err(|e| napi::Error::new(Status::InvalidArg, e.message))?;
+    let tsfn: Arc<JsSink> = Arc::new(callback.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?);
+    // `Closing`: the JavaScript environment of this logger has gone away; the sink is dropped.
+    let id = core_log::add_sink(
         max_level,
-        tsfn: Arc::new(tsfn),
-    });
-    ANY.store(true, Ordering::Relaxed);
-    install();
-    Ok(id)
+        Arc::new(move |rec| tsfn.call(LogRecord::from(rec), ThreadsafeFunctionCallMode::NonBlocking) != Status::Closing),
+    );
+    Ok(u32::try_from(id).unwrap_or(u32::MAX))
 }
 
 /// Removes a logger added by `addLogger`; returns whether it was registered.
 #[napi]
 pub fn remove_logger(id: u32) -> bool {
-    let mut list = sinks();
-    let before = list.len();
-    list.retain(|s| s.id != id);
-    ANY.store(!list.is_empty(), Ordering::Relaxed);
-    before != list.len()
+    core_log::remove_sink(u64::from(id))
 }

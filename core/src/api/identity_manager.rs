@@ -1,26 +1,14 @@
 //! Identity Manager: enroll phone numbers for monitoring and manage the enrolled identities.
-use crate::api::{json_request, with_client_request_id, with_read_options, ReadOptions};
+use crate::api::inputs::IdentityList;
+use crate::api::pages::batch_get_request;
+use crate::api::{json_request, with_read_options, ReadOptions};
 use crate::client::{Client, Request};
 use crate::error::Result;
 use crate::models::*;
 use crate::ops;
-use crate::validate::{page_limit, phone, url_value};
+use crate::validate::{phone, url_value};
 
-pub use crate::pagination::{IdentityPages, ListIdentities};
-
-/// Query of one batch-get page ([`IdentityManager::batch_get`]). For every page in turn, use
-/// [`IdentityManager::list`] instead.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BatchGetOptions {
-    /// Page size, 1 to 100 (Prove's default when unset).
-    pub limit: Option<u32>,
-    /// The `lastKey` of the previous page; unset for the first page.
-    pub start_key: Option<String>,
-    /// Include deactivated identities.
-    pub show_inactive: Option<bool>,
-    /// A client-generated id for this request (no personal data).
-    pub client_request_id: Option<String>,
-}
+pub use crate::api::pages::{BatchGetOptions, IdentityPages, ListIdentities};
 
 /// Identity Manager operations. Get one with [`Client::identity_manager`].
 #[derive(Clone, Copy)]
@@ -76,6 +64,17 @@ impl IdentityManager<'_> {
         opts: ListIdentities,
     ) -> impl futures_util::Stream<Item = Result<GetBatchIdentityItem>> + Send + 'static {
         IdentityPages::new(self.client.clone(), opts).items()
+    }
+
+    /// Every identity of every page, collected (following `lastKey`), with the number of pages
+    /// fetched. For large listings prefer [`list`](Self::list), which holds one page at a time.
+    pub async fn list_all(&self, opts: ListIdentities) -> Result<IdentityList> {
+        let mut pages = self.pages(opts);
+        let mut results = Vec::new();
+        while let Some(p) = pages.next_page().await? {
+            results.extend(p.results);
+        }
+        Ok(IdentityList { results, pages: pages.pages_fetched() })
     }
 
     /// Page-level access to the same listing as [`list`](Self::list).
@@ -160,23 +159,4 @@ impl IdentityManager<'_> {
         r.client_request_id = req.client_request_id.as_deref();
         self.client.execute(r).await
     }
-}
-
-/// The batch-get request for `opts` (validated).
-pub(crate) fn batch_get_request(opts: &BatchGetOptions) -> Result<Request<'_>> {
-    page_limit("limit", opts.limit)?;
-    if let Some(k) = &opts.start_key {
-        url_value("startKey", k)?;
-    }
-    let mut r = with_client_request_id(Request::new(&ops::BATCH_GET_IDENTITIES), opts.client_request_id.as_deref())?;
-    if let Some(l) = opts.limit {
-        r.query.push(("limit", l.to_string()));
-    }
-    if let Some(k) = &opts.start_key {
-        r.query.push(("startKey", k.clone()));
-    }
-    if let Some(s) = opts.show_inactive {
-        r.query.push(("showInactive", s.to_string()));
-    }
-    Ok(r)
 }

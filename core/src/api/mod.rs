@@ -25,6 +25,9 @@ pub mod domain;
 pub mod flow;
 pub mod identity_data;
 pub mod identity_manager;
+pub mod inputs;
+pub mod methods;
+pub mod pages;
 pub mod unify;
 pub mod verified_users;
 

@@ -8,22 +8,59 @@ use std::collections::VecDeque;
 
 use futures_util::Stream;
 
-use crate::api::identity_manager::{batch_get_request, BatchGetOptions};
-use crate::client::Client;
+use crate::api::inputs::described;
+use crate::api::with_client_request_id;
+use crate::client::{Client, Request};
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{BatchGetIdentitiesResponse, GetBatchIdentityItem};
 use crate::ops;
+use crate::validate::{page_limit, url_value};
 
-/// What to list: page size, whether deactivated identities are included, and an optional
-/// `clientRequestId` sent with every page request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListIdentities {
-    /// Page size, 1 to 100 (Prove's default when unset).
-    pub limit: Option<u32>,
-    /// Include deactivated identities.
-    pub show_inactive: Option<bool>,
-    /// A client-generated id sent with every page request (no personal data).
-    pub client_request_id: Option<String>,
+described! {
+    /// Query of one batch-get page (`identityManager.batchGet`). For every page in turn, use
+    /// the listing ([`ListIdentities`]) instead.
+    BatchGetOptions {
+        required {}
+        optional {
+            limit: Option<u32> = "limit" ("integer") "Page size, 1 to 100 (Prove's default when unset).",
+            start_key: Option<String> = "startKey" ("string") "The `lastKey` of the previous page; unset for the first page.",
+            show_inactive: Option<bool> = "showInactive" ("boolean") "Include deactivated identities.",
+            client_request_id: Option<String> = "clientRequestId" ("string") "A client-generated unique ID for this request (no personal data).",
+        }
+    }
+}
+
+described! {
+    /// What to list (`identityManager.list`, `pages` and `listAll`): page size, whether
+    /// deactivated identities are included, and an optional `clientRequestId` sent with every
+    /// page request.
+    ListIdentities {
+        required {}
+        optional {
+            limit: Option<u32> = "limit" ("integer") "Page size, 1 to 100 (Prove's default when unset).",
+            show_inactive: Option<bool> = "showInactive" ("boolean") "Include deactivated identities.",
+            client_request_id: Option<String> = "clientRequestId" ("string") "A client-generated unique ID sent with every page request (no personal data).",
+        }
+    }
+}
+
+/// The batch-get request for `opts` (validated).
+pub(crate) fn batch_get_request(opts: &BatchGetOptions) -> Result<Request<'_>> {
+    page_limit("limit", opts.limit)?;
+    if let Some(k) = &opts.start_key {
+        url_value("startKey", k)?;
+    }
+    let mut r = with_client_request_id(Request::new(&ops::BATCH_GET_IDENTITIES), opts.client_request_id.as_deref())?;
+    if let Some(l) = opts.limit {
+        r.query.push(("limit", l.to_string()));
+    }
+    if let Some(k) = &opts.start_key {
+        r.query.push(("startKey", k.clone()));
+    }
+    if let Some(s) = opts.show_inactive {
+        r.query.push(("showInactive", s.to_string()));
+    }
+    Ok(r)
 }
 
 /// A cursor over the pages of the identity listing. Owns a clone of the client, so it can be
