@@ -3,7 +3,7 @@
 //! Bindings do not re-implement anything: they pass a stable method name (for example
 //! `"flow.start"` or `"identityManager.get"`) and the request as JSON, and get the response model
 //! back as JSON, or an [`Error`]. Validation, request building, tokens, retries and error mapping
-//! all happen in the core. [`methods`] lists every method so bindings can generate their surface.
+//! all happen in the core. [`methods()`] lists every method so bindings can generate their surface.
 //!
 //! Input shapes: operations with a JSON body take the request model (wire names, e.g.
 //! `{"flowType": "mobile", "phoneNumber": "…"}`). Operations addressed by path or query take a

@@ -1,5 +1,5 @@
 //! Inputs of the operations addressed by path or query (and the one composite output), each
-//! declared once: the [`described!`] macro writes the serde struct with Prove's wire names and the
+//! declared once: the `described!` macro writes the serde struct with Prove's wire names and the
 //! [`ModelMeta`] that binding generators read, from the same lines. Request bodies are the models
 //! of [`crate::models`]; these are the rest.
 use crate::api::ReadOptions;
