@@ -28,7 +28,8 @@ fi
 # everything for that same explicit target lets every step share one set of compiled crates.
 host_triple="$(rustc -vV | sed -n 's/^host: //p')"
 export CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-$host_triple}"
-export PROVE_SANDBOX_BIN="${PROVE_SANDBOX_BIN:-$PWD/target/$CARGO_BUILD_TARGET/debug/prove-sandbox}"
+target_dir="${CARGO_TARGET_DIR:-target}"; [[ "$target_dir" = /* ]] || target_dir="$PWD/$target_dir"
+export PROVE_SANDBOX_BIN="${PROVE_SANDBOX_BIN:-$target_dir/$CARGO_BUILD_TARGET/debug/prove-sandbox}"
 
 # Generated files must match the API reference when the reference is available.
 ref="${PROVE_API_REFERENCE:-../shared/prove-api/operations.yaml}"
