@@ -19,14 +19,6 @@ use crate::http::Body;
 pub const ISSUER: &str = "Prove Identity";
 /// Default token lifetime (`exp - iat`), in seconds.
 pub const DEFAULT_EXPIRES_IN: u64 = 300;
-/// Event types Prove documents for Verified Users notifications.
-pub const EVENT_TYPES: &[&str] = &[
-    "PHONE_NUMBER_CHANGE",
-    "DISCONNECT",
-    "PORT",
-    "LINE_TYPE_CHANGE",
-    "MOVED_OUT_OF_COVERAGE",
-];
 /// How long a delivery may take.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 
