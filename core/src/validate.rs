@@ -297,7 +297,8 @@ impl Validate for CompleteRequest {
         correlation_id("correlationId", &self.correlation_id)?;
         let ind = &self.individual;
         let has = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
-        if !(has(&ind.first_name) && has(&ind.last_name)) && !has(&ind.ssn) {
+        let named = has(&ind.first_name) && has(&ind.last_name);
+        if !named && !has(&ind.ssn) {
             return Err(Error::validation(
                 "individual",
                 "needs firstName and lastName, or ssn",
