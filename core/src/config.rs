@@ -240,6 +240,8 @@ pub mod env_vars {
     pub const ENV: &str = "PROVE_ENV";
     /// Any base URL; wins over `PROVE_ENV` when both are set.
     pub const BASE_URL: &str = "PROVE_BASE_URL";
+    /// Every variable read, for bindings that pass their host's environment through a lookup.
+    pub const ALL: [&str; 4] = [CLIENT_ID, CLIENT_SECRET, ENV, BASE_URL];
 }
 
 impl Config {

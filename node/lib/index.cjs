@@ -22,7 +22,7 @@ const VERSION = require('../package.json').version;
 const BY_NAME = new Map(METHODS.map((m) => [m.name, m]));
 
 /** Environment variables read by ProveClient.fromEnv. */
-const ENV_VARS = ['PROVE_CLIENT_ID', 'PROVE_CLIENT_SECRET', 'PROVE_ENV', 'PROVE_BASE_URL'];
+const ENV_VARS = native.envVars();
 
 function fail(field, text) {
   return new ValidationError(`${field}: ${text}`, { kind: 'Validation', field });

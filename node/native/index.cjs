@@ -839,6 +839,7 @@ module.exports.IdentityCursor = nativeBinding.IdentityCursor
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.addLogger = nativeBinding.addLogger
 module.exports.coreVersion = nativeBinding.coreVersion
+module.exports.envVars = nativeBinding.envVars
 module.exports.errorKinds = nativeBinding.errorKinds
 module.exports.methods = nativeBinding.methods
 module.exports.removeLogger = nativeBinding.removeLogger

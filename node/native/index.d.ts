@@ -55,6 +55,9 @@ export declare function addLogger(callback: (arg: LogRecord) => unknown, level?:
 /** The version of the native core. */
 export declare function coreVersion(): string
 
+/** The environment variables `fromEnv` reads. */
+export declare function envVars(): Array<string>
+
 /** The error kinds, in the stable order of the core. */
 export declare function errorKinds(): Array<string>
 

@@ -288,6 +288,12 @@ pub fn error_kinds() -> Vec<String> {
     ErrorKind::ALL.iter().map(|k| k.as_str().to_owned()).collect()
 }
 
+/// The environment variables `fromEnv` reads.
+#[napi]
+pub fn env_vars() -> Vec<String> {
+    prove_core::config::env_vars::ALL.iter().map(|s| (*s).to_owned()).collect()
+}
+
 /// The version of the native core.
 #[napi]
 pub fn core_version() -> String {
