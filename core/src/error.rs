@@ -4,6 +4,7 @@ use std::time::Duration;
 
 /// What went wrong, stable across versions and languages. Match on this, not on messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Input rejected before any network call (the message names the field), or a 400 from Prove.

@@ -1,25 +1,29 @@
 #!/usr/bin/env python3
 """Generate the wire models of prove-core from the API reference.
 
-Input:  shared/prove-api/operations.yaml (path given as the first argument,
-        default ../shared/prove-api/operations.yaml relative to the repo root).
+Input:  spec/operations.yaml (or the path given as the first argument); see spec/README.md.
 Output: core/src/models/generated.rs   Rust structs with exact wire names
+        core/src/models/meta.rs        field/model/enum descriptions for binding generators
         core/src/ops.rs                operation metadata (method, path, retry class)
         tests/schema/api.json          compact schema used by tests to check
                                        that every response is schema-valid
 
 Run from the repository root:  python3 tools/codegen/gen_models.py [operations.yaml]
-The outputs are committed; CI checks they are up to date when the reference is present.
+Needs PyYAML (python3 -m pip install pyyaml). The outputs are committed; scripts/test.sh checks
+that they are up to date.
 """
 import json
 import os
 import re
 import sys
 
-import yaml
+try:
+    import yaml
+except ImportError:
+    sys.exit("gen_models.py needs PyYAML: python3 -m pip install pyyaml")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "prove-api", "operations.yaml")
+SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "spec", "operations.yaml")
 
 doc = yaml.safe_load(open(SRC))
 TYPES = doc["types"]
@@ -42,7 +46,7 @@ RENAMES = {
 
 # Field types we deliberately set differently from the reference.
 # Batch enroll: the reference types items[] with the cross-domain IdentityItem (a schema-name
-# collision, see coverage.md); Prove's server and curl examples use the enrollment shape.
+# collision, see spec/coverage.md); Prove's server and curl examples use the enrollment shape.
 FIELD_OVERRIDES = {
     ("V3BatchEnrollIdentitiesRequest", "items"): "Vec<EnrollIdentityItem>",
 }
@@ -234,6 +238,9 @@ def gen_rust():
             out.append("///")
             out.append("/// Not in the latest API reference; kept for servers and flows that still use it.")
         out.append("#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]")
+        # Kotlin/Swift records with every field (free-form JSON crosses as the custom types of
+        # core/src/models/uniffi_types.rs).
+        out.append('#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]')
         out.append("#[non_exhaustive]")
         out.append("pub struct %s {" % rname)
         fields = t["fields"]

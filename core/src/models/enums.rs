@@ -30,6 +30,8 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, PartialEq, Eq, Hash, Debug)]
+        // Kotlin/Swift get a real enum; `Other` carries the unknown value's wire form.
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
             /// A value this version of the SDK does not know, kept as sent.

@@ -12,6 +12,7 @@ use super::redact::Redacted;
 pub type JsonObject = serde_json::Map<String, serde_json::Value>;
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Address {
     #[serde(rename = "address", default, skip_serializing_if = "Option::is_none")]
@@ -39,6 +40,7 @@ impl fmt::Debug for Address {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AmlTypeListResponseInternal {
     #[serde(rename = "amlType", default, skip_serializing_if = "Option::is_none")]
@@ -60,6 +62,7 @@ impl fmt::Debug for AmlTypeListResponseInternal {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthContinueRequest {
     /// AuthID is the unique ID of the auth flow to continue.
@@ -113,6 +116,7 @@ impl fmt::Debug for AuthContinueRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthContinueRequestSubjectMobile {
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
@@ -141,6 +145,7 @@ impl fmt::Debug for AuthContinueRequestSubjectMobile {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthContinueRequestSubjectMobileClaim {
     /// MobileNumber to bind to the device. Mobile number may be prefixed with a plus sign, but does not need to be for
@@ -173,6 +178,7 @@ impl fmt::Debug for AuthContinueRequestSubjectMobileClaim {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthContinueRequestSubjects {
     #[serde(rename = "mobile", default, skip_serializing_if = "Option::is_none")]
@@ -201,6 +207,7 @@ impl fmt::Debug for AuthContinueRequestSubjects {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthContinueResponse {
     #[serde(rename = "subjects")]
@@ -216,6 +223,7 @@ impl fmt::Debug for AuthContinueResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthContinueResponseError {
     /// Code is an internal error code that describes the problem category of the request.
@@ -236,6 +244,7 @@ impl fmt::Debug for AuthContinueResponseError {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthContinueResponseSubjectCardResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
@@ -254,6 +263,7 @@ impl fmt::Debug for AuthContinueResponseSubjectCardResult {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthContinueResponseSubjectMobileResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
@@ -273,6 +283,7 @@ impl fmt::Debug for AuthContinueResponseSubjectMobileResult {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthContinueResponseSubjectsResults {
     #[serde(rename = "card", default, skip_serializing_if = "Option::is_none")]
@@ -291,6 +302,7 @@ impl fmt::Debug for AuthContinueResponseSubjectsResults {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishRequest {
     /// AuthID is the unique ID of the auth flow to retrieve the result.
@@ -322,6 +334,7 @@ impl fmt::Debug for AuthFinishRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponse {
     /// AppNamespace describes the Prove Auth environment.
@@ -348,6 +361,7 @@ impl fmt::Debug for AuthFinishResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseCardError {
     /// Code is an internal error code that describes the problem category of the request.
@@ -372,6 +386,7 @@ impl fmt::Debug for AuthFinishResponseCardError {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseDelivery {
     #[serde(rename = "push", default, skip_serializing_if = "Option::is_none")]
@@ -390,6 +405,7 @@ impl fmt::Debug for AuthFinishResponseDelivery {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseError {
     /// Code is an internal error code that describes the problem category of the request.
@@ -410,6 +426,7 @@ impl fmt::Debug for AuthFinishResponseError {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponsePushDelivery {
     #[serde(rename = "extras", default, skip_serializing_if = "Option::is_none")]
@@ -428,6 +445,7 @@ impl fmt::Debug for AuthFinishResponsePushDelivery {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponsePushDeliveryExtras {
     #[serde(rename = "distanceFromOriginatingIp", default, skip_serializing_if = "Option::is_none")]
@@ -446,6 +464,7 @@ impl fmt::Debug for AuthFinishResponsePushDeliveryExtras {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseRawSignals {
     /// Fingerprint includes raw device signals from fingerprint
@@ -462,6 +481,7 @@ impl fmt::Debug for AuthFinishResponseRawSignals {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseScanDelivery {
     #[serde(rename = "extras", default, skip_serializing_if = "Option::is_none")]
@@ -480,6 +500,7 @@ impl fmt::Debug for AuthFinishResponseScanDelivery {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseScanDeliveryExtras {
     #[serde(rename = "originatingIpGeolocation", default, skip_serializing_if = "Option::is_none")]
@@ -495,6 +516,7 @@ impl fmt::Debug for AuthFinishResponseScanDeliveryExtras {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectCardResultSuccess {
     #[serde(rename = "authenticatorType", default, skip_serializing_if = "Option::is_none")]
@@ -517,6 +539,7 @@ impl fmt::Debug for AuthFinishResponseSubjectCardResultSuccess {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectCardResultSuccessClaim {
     #[serde(rename = "puid", default, skip_serializing_if = "Option::is_none")]
@@ -532,6 +555,7 @@ impl fmt::Debug for AuthFinishResponseSubjectCardResultSuccessClaim {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectCardsResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
@@ -550,6 +574,7 @@ impl fmt::Debug for AuthFinishResponseSubjectCardsResult {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectDeviceResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
@@ -568,6 +593,7 @@ impl fmt::Debug for AuthFinishResponseSubjectDeviceResult {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectDeviceResultSuccess {
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
@@ -594,6 +620,7 @@ impl fmt::Debug for AuthFinishResponseSubjectDeviceResultSuccess {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectDeviceResultSuccessClaim {
     /// DeviceID is the unique ID of the device.
@@ -610,6 +637,7 @@ impl fmt::Debug for AuthFinishResponseSubjectDeviceResultSuccessClaim {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectDeviceResultSuccessExtras {
     /// DeviceCapabilities contains the available device capabilities (webauthn, face, fingerprint).
@@ -644,6 +672,7 @@ impl fmt::Debug for AuthFinishResponseSubjectDeviceResultSuccessExtras {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectMobileResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
@@ -662,6 +691,7 @@ impl fmt::Debug for AuthFinishResponseSubjectMobileResult {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectMobileResultSuccess {
     /// AuthenticatorType specifies the type of authenticator used in the auth flow. Values: instant, passive, and
@@ -689,6 +719,7 @@ impl fmt::Debug for AuthFinishResponseSubjectMobileResultSuccess {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectMobileResultSuccessClaim {
     /// MobileNumber bound to the device. Mobile number may be prefixed with a plus sign, but does not need to be for
@@ -706,6 +737,7 @@ impl fmt::Debug for AuthFinishResponseSubjectMobileResultSuccessClaim {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectMobileResultSuccessExtras {
     /// IpMatch informs whether the Instant Link was clicked on the device that has the same public IP address as the web application that started the Instant Link process.
@@ -744,6 +776,7 @@ impl fmt::Debug for AuthFinishResponseSubjectMobileResultSuccessExtras {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectUserResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
@@ -762,6 +795,7 @@ impl fmt::Debug for AuthFinishResponseSubjectUserResult {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectUserResultSuccess {
     #[serde(rename = "authenticatorType", default, skip_serializing_if = "Option::is_none")]
@@ -787,6 +821,7 @@ impl fmt::Debug for AuthFinishResponseSubjectUserResultSuccess {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectUserResultSuccessClaim {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
@@ -802,6 +837,7 @@ impl fmt::Debug for AuthFinishResponseSubjectUserResultSuccessClaim {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjects {
     #[serde(rename = "card", default, skip_serializing_if = "Option::is_none")]
@@ -826,6 +862,7 @@ impl fmt::Debug for AuthFinishResponseSubjects {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthFinishResponseUserExtras {
     #[serde(rename = "trust", default, skip_serializing_if = "Option::is_none")]
@@ -841,6 +878,7 @@ impl fmt::Debug for AuthFinishResponseUserExtras {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequest {
     /// CallbackURL is an optional callback URL (webhook) where Prove Auth will delivery the user's Push Auth response at
@@ -906,6 +944,7 @@ impl fmt::Debug for AuthStartRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestDelivery {
     #[serde(rename = "push", default, skip_serializing_if = "Option::is_none")]
@@ -943,6 +982,7 @@ impl fmt::Debug for AuthStartRequestDelivery {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestDeliveryPush {
     #[serde(rename = "notification")]
@@ -973,6 +1013,7 @@ impl fmt::Debug for AuthStartRequestDeliveryPush {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestDeliveryPushNotification {
     /// Body is the body of the push message.
@@ -1055,6 +1096,7 @@ impl fmt::Debug for AuthStartRequestDeliveryPushNotification {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestDeliveryScan {
     #[serde(rename = "notification")]
@@ -1085,6 +1127,7 @@ impl fmt::Debug for AuthStartRequestDeliveryScan {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestDeliveryScanNotification {
     /// Body is the body of the scan QR message.
@@ -1167,6 +1210,7 @@ impl fmt::Debug for AuthStartRequestDeliveryScanNotification {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestInstantAuthConsent {
     /// CollectedTimestamp is the date/time when original consent was collected by the client in ISO 8601 format.
@@ -1233,6 +1277,7 @@ impl fmt::Debug for AuthStartRequestInstantAuthConsent {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectCard {
     #[serde(rename = "authenticators")]
@@ -1263,6 +1308,7 @@ impl fmt::Debug for AuthStartRequestSubjectCard {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectCardAuthenticatorAirKey {
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
@@ -1300,6 +1346,7 @@ impl fmt::Debug for AuthStartRequestSubjectCardAuthenticatorAirKey {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectCardAuthenticatorAirKeyClaim {
     /// Optional comma-separated list of PUIDs associated with the cardholder.
@@ -1329,6 +1376,7 @@ impl fmt::Debug for AuthStartRequestSubjectCardAuthenticatorAirKeyClaim {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectCardAuthenticators {
     #[serde(rename = "airKey", default, skip_serializing_if = "Option::is_none")]
@@ -1357,6 +1405,7 @@ impl fmt::Debug for AuthStartRequestSubjectCardAuthenticators {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectDevice {
     #[serde(rename = "authenticators", default, skip_serializing_if = "Option::is_none")]
@@ -1394,6 +1443,7 @@ impl fmt::Debug for AuthStartRequestSubjectDevice {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectDeviceAuthenticatorPassive {
     /// AllowPasscodeFallback specifies whether passcode is allowed as a fallback protection for device in-app step-up keys.
@@ -1433,6 +1483,7 @@ impl fmt::Debug for AuthStartRequestSubjectDeviceAuthenticatorPassive {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectDeviceAuthenticators {
     #[serde(rename = "passive", default, skip_serializing_if = "Option::is_none")]
@@ -1461,6 +1512,7 @@ impl fmt::Debug for AuthStartRequestSubjectDeviceAuthenticators {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectDeviceClaim {
     #[serde(rename = "deviceId", default, skip_serializing_if = "Option::is_none")]
@@ -1489,6 +1541,7 @@ impl fmt::Debug for AuthStartRequestSubjectDeviceClaim {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobile {
     #[serde(rename = "authenticators", default, skip_serializing_if = "Option::is_none")]
@@ -1526,6 +1579,7 @@ impl fmt::Debug for AuthStartRequestSubjectMobile {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticatorInstant {
     #[serde(rename = "consent", default, skip_serializing_if = "Option::is_none")]
@@ -1563,6 +1617,7 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorInstant {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticatorInstantLink {
     /// If AllowMobileNumberRePrompt is true, the end user will have up to 3 attempts
@@ -1649,6 +1704,7 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorInstantLink {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticatorOTP {
     /// If AllowMobileNumberRePrompt is true, the end user will have up to 3 attempts
@@ -1714,6 +1770,7 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorOTP {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticatorPassive {
     /// If true, bind will persist between authenticators. If false, bind will be reattempted on every auth flow.
@@ -1774,6 +1831,7 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorPassive {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticatorUniversal {
     /// FinalTargetURL is the customer server URL that will be called back by Prove's Web page
@@ -1815,6 +1873,7 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorUniversal {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticators {
     #[serde(rename = "instant", default, skip_serializing_if = "Option::is_none")]
@@ -1879,6 +1938,7 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticators {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileClaim {
     /// MobileNumber will be used when performing OTP fallback and will not use the optional value provided by the SDK.
@@ -1910,6 +1970,7 @@ impl fmt::Debug for AuthStartRequestSubjectMobileClaim {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectUser {
     #[serde(rename = "authenticators", default, skip_serializing_if = "Option::is_none")]
@@ -1947,6 +2008,7 @@ impl fmt::Debug for AuthStartRequestSubjectUser {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectUserAuthenticatorPassive {
     /// UserVerificationLevel accepts 'required', 'preferred' or 'discouraged' as a value to specify biometric verification with FIDO.
@@ -1976,6 +2038,7 @@ impl fmt::Debug for AuthStartRequestSubjectUserAuthenticatorPassive {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectUserAuthenticators {
     #[serde(rename = "docv", default, skip_serializing_if = "Option::is_none")]
@@ -2031,6 +2094,7 @@ impl fmt::Debug for AuthStartRequestSubjectUserAuthenticators {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectUserClaim {
     /// Provided if true, registers the user ID with a device, otherwise it valids the user ID.
@@ -2073,6 +2137,7 @@ impl fmt::Debug for AuthStartRequestSubjectUserClaim {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjects {
     #[serde(rename = "card", default, skip_serializing_if = "Option::is_none")]
@@ -2128,6 +2193,7 @@ impl fmt::Debug for AuthStartRequestSubjects {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AuthStartResponse {
     /// AuthID is the unique ID of the auth flow. To complete the auth flow, the `authId` will also be used for the
@@ -2157,6 +2223,7 @@ impl fmt::Debug for AuthStartResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Business {
     #[serde(rename = "businessAddress", default, skip_serializing_if = "Option::is_none")]
@@ -2187,6 +2254,7 @@ impl fmt::Debug for Business {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct BusinessAddress {
     #[serde(rename = "address", default, skip_serializing_if = "Option::is_none")]
@@ -2214,6 +2282,7 @@ impl fmt::Debug for BusinessAddress {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DataSourceAddressResponseInternal {
     #[serde(rename = "addressScore", default, skip_serializing_if = "Option::is_none")]
@@ -2247,6 +2316,7 @@ impl fmt::Debug for DataSourceAddressResponseInternal {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DataSourceEmailAddressResponseInternal {
     #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
@@ -2262,6 +2332,7 @@ impl fmt::Debug for DataSourceEmailAddressResponseInternal {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DataSourceIdentifiersResponseInternal {
     #[serde(rename = "dob", default, skip_serializing_if = "Option::is_none")]
@@ -2283,6 +2354,7 @@ impl fmt::Debug for DataSourceIdentifiersResponseInternal {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DataSourceInternal {
     #[serde(rename = "address", default, skip_serializing_if = "Option::is_none")]
@@ -2313,6 +2385,7 @@ impl fmt::Debug for DataSourceInternal {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DataSourceNameResponseInternal {
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
@@ -2334,6 +2407,7 @@ impl fmt::Debug for DataSourceNameResponseInternal {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct FetchResult {
     /// A unique Prove-generated identifier for the identity attribute. This is a UUID that can be used to reference the attribute in future requests.
@@ -2358,6 +2432,7 @@ impl fmt::Debug for FetchResult {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct GetBatchIdentityItem {
     /// A unique Prove-generated identifier for the enrolled identity. This is a UUID that can be used to reference the identity in future requests.
@@ -2374,6 +2449,7 @@ impl fmt::Debug for GetBatchIdentityItem {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct IdvDataInternal {
     #[serde(rename = "dataSource1", default, skip_serializing_if = "Option::is_none")]
@@ -2395,6 +2471,7 @@ impl fmt::Debug for IdvDataInternal {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Identity {
     #[serde(rename = "addresses", default, skip_serializing_if = "Option::is_none")]
@@ -2442,6 +2519,7 @@ impl fmt::Debug for Identity {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct IdentityAttribute {
     #[serde(rename = "attributeType", default, skip_serializing_if = "Option::is_none")]
@@ -2479,6 +2557,7 @@ impl fmt::Debug for IdentityAttribute {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct IdentityItem {
     /// The name of the client associated with the identity.
@@ -2532,6 +2611,7 @@ impl fmt::Debug for IdentityItem {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct KycFieldTypeResponseInternal {
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -2553,6 +2633,7 @@ impl fmt::Debug for KycFieldTypeResponseInternal {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct KycInternal {
     #[serde(rename = "amlTypeLists", default, skip_serializing_if = "Option::is_none")]
@@ -2571,6 +2652,7 @@ impl fmt::Debug for KycInternal {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct LinkedFrom {
     #[serde(rename = "acceptedAt", default, skip_serializing_if = "Option::is_none")]
@@ -2598,6 +2680,7 @@ impl fmt::Debug for LinkedFrom {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct LinkedTo {
     #[serde(rename = "acceptedAt", default, skip_serializing_if = "Option::is_none")]
@@ -2626,6 +2709,7 @@ impl fmt::Debug for LinkedTo {
 
 /// An Identity associated with the given phone number.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct LookupIdentityItem {
     /// If true, the identity is currently active.
@@ -2681,6 +2765,7 @@ impl fmt::Debug for LookupIdentityItem {
 
 /// Represents a single identity item in the response.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct PostBatchResultItem {
     /// An error message that is returned if the identity cannot be successfully enrolled.
@@ -2701,6 +2786,7 @@ impl fmt::Debug for PostBatchResultItem {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct PushToken {
     /// DeviceID is the UUID of the device where the push message will be sent.
@@ -2731,6 +2817,7 @@ impl fmt::Debug for PushToken {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct RegistrationFiling {
     #[serde(rename = "date", default, skip_serializing_if = "Option::is_none")]
@@ -2755,6 +2842,7 @@ impl fmt::Debug for RegistrationFiling {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct RelatedPerson {
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
@@ -2773,6 +2861,7 @@ impl fmt::Debug for RelatedPerson {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct RequestsFrom {
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -2800,6 +2889,7 @@ impl fmt::Debug for RequestsFrom {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct RequestsTo {
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
@@ -2827,6 +2917,7 @@ impl fmt::Debug for RequestsTo {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Result {
     /// The unique ID for the attribute value.
@@ -2847,6 +2938,7 @@ impl fmt::Debug for Result {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct SubScores {
     #[serde(rename = "bluetoothConnected", default, skip_serializing_if = "Option::is_none")]
@@ -2880,6 +2972,7 @@ impl fmt::Debug for SubScores {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct SubjectDeviceResultSuccessExtrasTrust {
     /// ReasonCodes contains a list of the reason codes detected on the device.
@@ -2896,6 +2989,7 @@ impl fmt::Debug for SubjectDeviceResultSuccessExtrasTrust {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct UserTrustScore {
     #[serde(rename = "fused", default, skip_serializing_if = "Option::is_none")]
@@ -2918,6 +3012,7 @@ impl fmt::Debug for UserTrustScore {
 
 /// Request body for the V3 Activate Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ActivateIdentityRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
@@ -2948,6 +3043,7 @@ impl fmt::Debug for ActivateIdentityRequest {
 
 /// Response body for the V3 Activate Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ActivateIdentityResponse {
     /// If true, the activate operation was successful.
@@ -2965,6 +3061,7 @@ impl fmt::Debug for ActivateIdentityResponse {
 
 /// Request body for the V3 Batch Enroll Identities API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct BatchEnrollIdentitiesRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
@@ -3004,6 +3101,7 @@ impl fmt::Debug for BatchEnrollIdentitiesRequest {
 
 /// Response body for the V3 Batch Enroll Identities API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct BatchEnrollIdentitiesResponse {
     #[serde(rename = "results", default, skip_serializing_if = "Option::is_none")]
@@ -3020,6 +3118,7 @@ impl fmt::Debug for BatchEnrollIdentitiesResponse {
 
 /// Response body for the V3 Batch Get Identities API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct BatchGetIdentitiesResponse {
     /// A pagination token for callers that have more identities left to return. Pass this back in directly to the Get Batch API with the startKey query parameter to get the next page of results.
@@ -3040,6 +3139,7 @@ impl fmt::Debug for BatchGetIdentitiesResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ChallengeAddress {
     /// The street address of the individual.
@@ -3072,6 +3172,7 @@ impl fmt::Debug for ChallengeAddress {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ChallengeIndividual {
     /// An array of addresses that belong to the individual.
@@ -3108,6 +3209,7 @@ impl fmt::Debug for ChallengeIndividual {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ChallengeRequest {
     /// The unique ID that Prove generates for the flow. It is returned from the Start endpoint and cannot be reused outside of a single flow.
@@ -3159,6 +3261,7 @@ impl fmt::Debug for ChallengeRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ChallengeResponse {
     /// The evaluation result for the policy. This is an upcoming field but is not yet enabled.
@@ -3186,6 +3289,7 @@ impl fmt::Debug for ChallengeResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct CompleteAddress {
     /// The street address of the individual.
@@ -3255,6 +3359,7 @@ impl fmt::Debug for CompleteAddress {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct CompleteIndividual {
     /// Address of the individual. Note that though this is an array, only the first address in the array will be processed.
@@ -3334,6 +3439,7 @@ impl fmt::Debug for CompleteIndividual {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct CompleteRequest {
     /// The unique ID that Prove generates for the flow. It is returned from the Start endpoint and cannot be reused outside of a single flow.
@@ -3375,6 +3481,7 @@ impl fmt::Debug for CompleteRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct CompleteResponse {
     /// The evaluation result for the policy
@@ -3406,6 +3513,7 @@ impl fmt::Debug for CompleteResponse {
 
 /// Request body for the V3 Identity Cross Domain API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct CrossDomainIdentityRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
@@ -3436,6 +3544,7 @@ impl fmt::Debug for CrossDomainIdentityRequest {
 
 /// Response body for the V3 Identity Cross Domain API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct CrossDomainIdentityResponse {
     /// The number of items in the Identities array.
@@ -3457,6 +3566,7 @@ impl fmt::Debug for CrossDomainIdentityResponse {
 
 /// Response body for the V3 Deactivate Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DeactivateIdentityResponse {
     /// If true, the deactivate operation was successful.
@@ -3473,6 +3583,7 @@ impl fmt::Debug for DeactivateIdentityResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DeviceRevokeRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests.
@@ -3517,6 +3628,7 @@ impl fmt::Debug for DeviceRevokeRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DeviceRevokeResponse {
     /// Whether the device was successfully revoked.
@@ -3533,6 +3645,7 @@ impl fmt::Debug for DeviceRevokeResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DiscoverResponse {
     /// A list of discovered attributes for the given ProveID.
@@ -3550,6 +3663,7 @@ impl fmt::Debug for DiscoverResponse {
 
 /// Response body for the V3 Disenroll Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DisenrollIdentityResponse {
     /// If true, the disenroll operation was successful.
@@ -3566,6 +3680,7 @@ impl fmt::Debug for DisenrollIdentityResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DomainConfirmLinkRequest {
     #[serde(rename = "pcid")]
@@ -3596,6 +3711,7 @@ impl fmt::Debug for DomainConfirmLinkRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DomainConfirmLinkResponse {
     /// Success
@@ -3612,6 +3728,7 @@ impl fmt::Debug for DomainConfirmLinkResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DomainIdResponse {
     /// Issuer ID
@@ -3636,6 +3753,7 @@ impl fmt::Debug for DomainIdResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DomainLinkRequest {
     #[serde(rename = "pcid")]
@@ -3675,6 +3793,7 @@ impl fmt::Debug for DomainLinkRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DomainLinkResponse {
     /// Success
@@ -3691,6 +3810,7 @@ impl fmt::Debug for DomainLinkResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DomainLinkedResponse {
     #[serde(rename = "linkedFrom", default, skip_serializing_if = "Option::is_none")]
@@ -3715,6 +3835,7 @@ impl fmt::Debug for DomainLinkedResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DomainUnlinkRequest {
     #[serde(rename = "pcidFrom", default, skip_serializing_if = "Option::is_none")]
@@ -3752,6 +3873,7 @@ impl fmt::Debug for DomainUnlinkRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DomainUnlinkResponse {
     /// Success
@@ -3769,6 +3891,7 @@ impl fmt::Debug for DomainUnlinkResponse {
 
 /// Request body for the V3 Enroll Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct EnrollIdentityRequest {
     /// A client-generated unique ID for a specific customer. This can be used by clients to link calls related to the same customer, across different requests or sessions.  The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include personally identifiable information (PII) in this field.
@@ -3852,6 +3975,7 @@ impl fmt::Debug for EnrollIdentityRequest {
 
 /// Response body for the V3 Enroll Identity method.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct EnrollIdentityResponse {
     /// A unique Prove-generated identifier for the enrolled identity. This is a UUID that can be used to reference the identity in future requests.
@@ -3873,6 +3997,7 @@ impl fmt::Debug for EnrollIdentityResponse {
 
 /// Response body for the Fetch API GET method.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct FetchResponse {
     /// Array of identity attribute results containing attributeId, issuerId, and attributeValue.
@@ -3890,6 +4015,7 @@ impl fmt::Debug for FetchResponse {
 
 /// Response body for the V3 Get Identities By Phone Number API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct GetIdentitiesByPhoneNumberResponse {
     #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
@@ -3906,6 +4032,7 @@ impl fmt::Debug for GetIdentitiesByPhoneNumberResponse {
 
 /// Response body for the Identity API GET method.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct GetIdentityResponse {
     /// If true, the identity is currently active.
@@ -3961,6 +4088,7 @@ impl fmt::Debug for GetIdentityResponse {
 
 /// Request body for the V3 Deactivate Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DeactivateIdentityRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
@@ -3990,6 +4118,7 @@ impl fmt::Debug for DeactivateIdentityRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct StartRequest {
     /// If true, the customer can re-enter the OTP up to three times. Code must also be implemented. See client-side SDK guide for more details.
@@ -4116,6 +4245,7 @@ impl fmt::Debug for StartRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct StartResponse {
     /// A bearer token used by the client-side SDK.
@@ -4140,6 +4270,7 @@ impl fmt::Debug for StartResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TokenRequest {
     /// The client ID retrieved from the [Developer Portal](https://developer.prove.com/reference/authentication).
@@ -4193,6 +4324,7 @@ impl fmt::Debug for TokenRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// The access token used to authenticate API calls.
@@ -4225,6 +4357,7 @@ impl fmt::Debug for TokenResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct UnifyBindRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests.
@@ -4282,6 +4415,7 @@ impl fmt::Debug for UnifyBindRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct UnifyBindResponse {
     /// A client-generated unique ID to identify a specific customer across business lines.
@@ -4334,6 +4468,7 @@ impl fmt::Debug for UnifyBindResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct UnifyRequest {
     /// If true, the customer can re-enter the OTP up to three times. Code must also be implemented. See client-side SDK guide for more details.
@@ -4521,6 +4656,7 @@ impl fmt::Debug for UnifyRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct UnifyResponse {
     /// The one-time use JWT for the client-side SDK.
@@ -4545,6 +4681,7 @@ impl fmt::Debug for UnifyResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct UnifyStatusRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests.
@@ -4589,6 +4726,7 @@ impl fmt::Debug for UnifyStatusRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct UnifyStatusResponse {
     /// A client-generated unique ID to identify a specific customer across business lines.
@@ -4638,6 +4776,7 @@ impl fmt::Debug for UnifyStatusResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ValidateRequest {
     /// The unique ID that Prove generates for the flow. It is returned from the Start endpoint and cannot be reused outside of a single flow.
@@ -4669,6 +4808,7 @@ impl fmt::Debug for ValidateRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ValidateResponse {
     /// True if a DOB or SSN needs to be passed in on the next step. Only applicable to Pre-Fill. If implementing Prove Identity ignore this field.
@@ -4702,6 +4842,7 @@ impl fmt::Debug for ValidateResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct VerifyBatchRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
@@ -4743,6 +4884,7 @@ impl fmt::Debug for VerifyBatchRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct VerifyBatchResponse {
     /// The input ClientRequestID.
@@ -4766,6 +4908,7 @@ impl fmt::Debug for VerifyBatchResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct VerifyRequest {
     /// A client-generated unique ID for a specific customer. This can be used by clients to link calls related to the same customer, across different requests or sessions. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Prove does not offer any functionality around the Client Customer ID. Do not include personally identifiable information (PII) in this field.
@@ -4900,6 +5043,7 @@ impl fmt::Debug for VerifyRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct VerifyResponse {
     /// Additional Identities found as part of the verification flow.
@@ -4963,6 +5107,7 @@ impl fmt::Debug for VerifyResponse {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct VerifyBatchRequestItem {
     /// A client-generated unique ID for a specific customer. This can be used by clients to link calls related to the same customer, across different requests or sessions.  The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Prove does not offer any functionality around the Client Customer ID. Do not include personally identifiable information (PII) in this field.
@@ -5088,6 +5233,7 @@ impl fmt::Debug for VerifyBatchRequestItem {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct VerifyBatchResultItem {
     /// (required IF verificationType=VerifiedUser)
@@ -5148,6 +5294,7 @@ impl fmt::Debug for VerifyBatchResultItem {
 ///
 /// Not in the latest API reference; kept for servers and flows that still use it.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct VerifyStatusRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
@@ -5189,6 +5336,7 @@ impl fmt::Debug for VerifyStatusRequest {
 ///
 /// Not in the latest API reference; kept for servers and flows that still use it.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct VerifyStatusResponse {
     /// The evaluation result for the policy
@@ -5223,6 +5371,7 @@ impl fmt::Debug for VerifyStatusResponse {
 ///
 /// Not in the latest API reference; kept for servers and flows that still use it.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct LegacyVerifyRequest {
     /// If true, the customer can re-enter the OTP up to three times. Code must also be implemented. See client-side SDK guide for more details.
@@ -5352,6 +5501,7 @@ impl fmt::Debug for LegacyVerifyRequest {
 ///
 /// Not in the latest API reference; kept for servers and flows that still use it.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct LegacyVerifyResponse {
     /// A bearer token for use by the Prove client SDK.
@@ -5389,6 +5539,7 @@ impl fmt::Debug for LegacyVerifyResponse {
 
 /// Represents a single identity that you wish to enroll.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct EnrollIdentityItem {
     /// A client-generated unique ID for a specific customer. This ID links calls related to the same customer, across different requests or sessions. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
@@ -5441,6 +5592,7 @@ impl fmt::Debug for EnrollIdentityItem {
 
 /// Body of every typed error response (400, 401, 403, 404, 500). Go types sdkerrors.Error/Error400/Error401/Error403/Error404 share it; TS ErrorT/Error400/...; Java Error/Error400/... (field data()).
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// Internal error code describing the problem category (403: identifies the specific authorization issue).
