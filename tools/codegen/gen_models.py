@@ -260,9 +260,7 @@ def gen_rust():
                 ty = "Option<%s>" % rty
             out.append("    #[serde(%s)]" % ", ".join(attrs))
             out.append("    pub %s: %s," % (ident, ty))
-            # Nested structs redact their own fields; scalars and string lists are redacted here.
-            scalar = rty in ("String", "i64", "f64", "bool", "Vec<String>")
-            if (fname in PII or fname in SECRETS) and scalar:
+            if is_sensitive(name, fname, fd):
                 dbg.append('            .field("%s", &Redacted::of(&self.%s))' % (ident.replace("r#", ""), ident))
             else:
                 dbg.append('            .field("%s", &self.%s)' % (ident.replace("r#", ""), ident))
@@ -309,6 +307,13 @@ def first_sentence(text):
     return (m.group(1) if m else t)[:300]
 
 
+def is_sensitive(type_name, fname, fd):
+    """Personal data or a secret, hidden in Debug output and in every binding's printed values.
+    Nested structs redact their own fields; scalars and string lists are redacted where they are."""
+    scalar = field_rust_type(type_name, fname, fd) in ("String", "i64", "f64", "bool", "Vec<String>")
+    return (fname in PII or fname in SECRETS) and scalar
+
+
 def rust_str(s):
     return json.dumps(s, ensure_ascii=False)
 
@@ -331,6 +336,9 @@ def gen_meta():
         "    pub required: bool,",
         "    /// First sentence of the reference's description.",
         "    pub doc: &'static str,",
+        "    /// Personal data or a secret: every binding hides it when printing a value (as `Debug`",
+        "    /// does in Rust). Nested models hide their own fields.",
+        "    pub sensitive: bool,",
         "}",
         "",
         "/// One model (request or response object).",
@@ -366,9 +374,10 @@ def gen_meta():
         out.append("        doc: %s," % rust_str(first_sentence(t.get("description"))))
         out.append("        fields: &[")
         for fname, fd in t["fields"].items():
-            out.append('            FieldMeta { wire: "%s", ty: "%s", required: %s, doc: %s },' % (
+            out.append('            FieldMeta { wire: "%s", ty: "%s", required: %s, doc: %s, sensitive: %s },' % (
                 fname, type_expr(name, fname, fd), "true" if fd.get("required") else "false",
-                rust_str(first_sentence(fd.get("description")))))
+                rust_str(first_sentence(fd.get("description"))),
+                "true" if is_sensitive(name, fname, fd) else "false"))
         out.append("        ],")
         out.append("    },")
     out.append("];")
