@@ -67,7 +67,10 @@ async fn prefill(t: &Target) -> Result<()> {
             "challenge",
             &[
                 ("success", c.success.to_string()),
-                ("name", format!("{} {}", ind.first_name.as_deref().unwrap_or("?"), ind.last_name.as_deref().unwrap_or("?"))),
+                (
+                    "name",
+                    format!("{} {}", ind.first_name.as_deref().unwrap_or("?"), ind.last_name.as_deref().unwrap_or("?")),
+                ),
                 ("addresses", ind.addresses.as_ref().map_or(0, Vec::len).to_string()),
             ],
         );
@@ -112,7 +115,10 @@ async fn verified_users(t: &Target) -> Result<()> {
     let v = vu
         .verify_with_possession(&LegacyVerifyRequest::new("Addy", "Epinay", "2001004010", PossessionType::Mobile))
         .await?;
-    step("verify (mobile)", &[("success", v.success.to_string()), ("possessionResult", v.possession_result.to_string())]);
+    step(
+        "verify (mobile)",
+        &[("success", v.success.to_string()), ("possessionResult", v.possession_result.to_string())],
+    );
     if t.possess(&v.correlation_id, "success", None) {
         let st = vu.verify_status(&VerifyStatusRequest::new().correlation_id(&v.correlation_id)).await?;
         step("verify-status", &[("success", st.success.to_string()), ("verifyResult", st.verify_result.to_string())]);
@@ -127,7 +133,9 @@ async fn verified_users(t: &Target) -> Result<()> {
         .await?;
     step("verify (none)", &[("success", v.success.to_string()), ("possessionResult", v.possession_result.to_string())]);
     let v = vu
-        .verify(&VerifyRequest::new("2001004053", VerificationType::VerifiedUser).first_name("Elena").last_name("Coldman"))
+        .verify(
+            &VerifyRequest::new("2001004053", VerificationType::VerifiedUser).first_name("Elena").last_name("Coldman"),
+        )
         .await?;
     let level = v.identity.as_ref().map(|i| i.assurance_level.clone()).unwrap_or_default();
     step("verify (verificationType)", &[("success", v.success.to_string()), ("assuranceLevel", level)]);
@@ -238,7 +246,10 @@ async fn webhooks(t: &Target) -> std::result::Result<(), Box<dyn std::error::Err
     let (authorization, body) = receiver.await??;
     let payload = webhook::verify(&authorization, &body, &[secret], SystemTime::now())?;
     for n in &payload.notifications {
-        step("verified notification", &[("eventType", n.event_type.as_str().to_owned()), ("eventId", n.event_id.clone())]);
+        step(
+            "verified notification",
+            &[("eventType", n.event_type.as_str().to_owned()), ("eventId", n.event_id.clone())],
+        );
     }
     Ok(())
 }
@@ -284,7 +295,11 @@ fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
 }
 
 fn present<T>(v: &Option<T>) -> String {
-    if v.is_some() { "present".into() } else { "absent".into() }
+    if v.is_some() {
+        "present".into()
+    } else {
+        "absent".into()
+    }
 }
 
 #[tokio::main]

@@ -40,11 +40,19 @@ pub(crate) struct Request<'a> {
 
 impl<'a> Request<'a> {
     pub fn new(op: &'static Operation) -> Self {
-        Request { op, path_params: Vec::new(), query: Vec::new(), body: None, correlation_id: None, client_request_id: None }
+        Request {
+            op,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: None,
+            correlation_id: None,
+            client_request_id: None,
+        }
     }
 
     pub fn json<B: Serialize>(mut self, body: &B) -> Result<Self> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::new(ErrorKind::Validation, format!("request body: {e}")))?;
+        let bytes =
+            serde_json::to_vec(body).map_err(|e| Error::new(ErrorKind::Validation, format!("request body: {e}")))?;
         self.body = Some(bytes);
         Ok(self)
     }
@@ -106,7 +114,12 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .pool_idle_timeout(std::time::Duration::from_secs(60))
             .build()
-            .map_err(|e| Error::new(ErrorKind::Transport, format!("could not build the HTTP client: {}", transport::classify_reqwest_error(&e).0.message)))?;
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Transport,
+                    format!("could not build the HTTP client: {}", transport::classify_reqwest_error(&e).0.message),
+                )
+            })?;
         let base_url = config.base_url().trim_end_matches('/').to_owned();
         let base = reqwest::Url::parse(&base_url).map_err(|_| Error::validation("base_url", "is not a valid URL"))?;
         let token_url = base
@@ -216,8 +229,7 @@ impl Client {
                 None => deadline,
             };
             let sent = AtomicBool::new(false);
-            let outcome =
-                tokio::time::timeout_at(attempt_deadline, self.attempt(&url, &req, kind, &sent)).await;
+            let outcome = tokio::time::timeout_at(attempt_deadline, self.attempt(&url, &req, kind, &sent)).await;
             let latency = started.elapsed();
 
             let (attempt_err, token_generation) = match outcome {
@@ -245,13 +257,20 @@ impl Client {
                         return decoded.map_err(ctx);
                     }
                     let err = if (200..300).contains(&status) {
-                        let what = if status == 200 { "an unexpected content type" } else { "an unexpected success status" };
+                        let what =
+                            if status == 200 { "an unexpected content type" } else { "an unexpected success status" };
                         Error::new(ErrorKind::Api, format!("HTTP {status} with {what}")).with_status(status)
                     } else {
-                        transport::error_from_answer(status, answer.content_type.as_deref(), &answer.body, answer.retry_after)
+                        transport::error_from_answer(
+                            status,
+                            answer.content_type.as_deref(),
+                            &answer.body,
+                            answer.retry_after,
+                        )
                     };
                     logging::attempt(op, attempt_no, Some(status), latency, err.kind.as_str());
-                    let failure = if (200..300).contains(&status) { Failure::Permanent } else { Failure::Status(status) };
+                    let failure =
+                        if (200..300).contains(&status) { Failure::Permanent } else { Failure::Status(status) };
                     (AttemptError::new(err, failure), answer.token_generation)
                 }
             };
@@ -335,7 +354,13 @@ impl Client {
             let failure = if failure == Failure::NotSent { Failure::Broken } else { failure };
             AttemptError::new(error, failure)
         })?;
-        Ok(Answer { status, content_type, retry_after, body: body.to_vec(), token_generation: token.map(|t| t.generation) })
+        Ok(Answer {
+            status,
+            content_type,
+            retry_after,
+            body: body.to_vec(),
+            token_generation: token.map(|t| t.generation),
+        })
     }
 }
 

@@ -116,11 +116,7 @@ impl RetryPolicy {
 impl Default for RetryPolicy {
     /// 2 retries, 200 ms initial backoff, 5 s maximum backoff.
     fn default() -> Self {
-        RetryPolicy {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(5),
-        }
+        RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(200), max_backoff: Duration::from_secs(5) }
     }
 }
 
@@ -277,9 +273,9 @@ impl Config {
             }
             b = b.base_url(url);
         } else if let Some(name) = get(env_vars::ENV) {
-            let env = name.parse::<Environment>().map_err(|_| {
-                Error::validation(env_vars::ENV, "expected one of uat-us, prod-us, uat-eu, prod-eu")
-            })?;
+            let env = name
+                .parse::<Environment>()
+                .map_err(|_| Error::validation(env_vars::ENV, "expected one of uat-us, prod-us, uat-eu, prod-eu"))?;
             b = b.environment(env);
         }
         Ok(b)

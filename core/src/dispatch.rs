@@ -14,12 +14,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use crate::api::inputs::{
-    EmptyInput, FetchInput, IdentityIdInput, IdentityList, MobileNumberInput, ProveIdInput,
-};
-pub use crate::api::methods::MethodInfo;
 use crate::api::inputs::DESCRIBED;
+pub use crate::api::inputs::{EmptyInput, FetchInput, IdentityIdInput, IdentityList, MobileNumberInput, ProveIdInput};
 use crate::api::methods;
+pub use crate::api::methods::MethodInfo;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -63,7 +61,8 @@ fn parse<T: DeserializeOwned>(input: Value, type_name: &str) -> Result<T> {
     serde_json::from_value(input).map_err(|e| {
         let msg = e.to_string();
         if let Some(rest) = msg.strip_prefix("unknown field `") {
-            if let Some(key) = keys.iter().find(|k| rest.strip_prefix(k.as_str()).is_some_and(|r| r.starts_with("`,"))) {
+            if let Some(key) = keys.iter().find(|k| rest.strip_prefix(k.as_str()).is_some_and(|r| r.starts_with("`,")))
+            {
                 return Error::validation(key.as_str(), format!("is not a field of {type_name}"));
             }
         }
@@ -136,11 +135,15 @@ mod tests {
     fn parse_errors_name_the_field_and_hide_values() {
         let e = parse::<StartRequest>(serde_json::json!({"phoneNumber": "2001001695"}), "StartRequest").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("flowType"));
-        let e = parse::<StartRequest>(serde_json::json!({"flowType": "mobile", "phoneNumber": 2001001695u64}), "StartRequest")
-            .unwrap_err();
+        let e = parse::<StartRequest>(
+            serde_json::json!({"flowType": "mobile", "phoneNumber": 2001001695u64}),
+            "StartRequest",
+        )
+        .unwrap_err();
         assert_eq!(e.kind, ErrorKind::Validation);
         assert!(!e.message.contains("2001001695"), "{}", e.message);
-        let e = parse::<ProveIdInput>(serde_json::json!({"proveId": "x", "extra": "secret"}), "ProveIdInput").unwrap_err();
+        let e =
+            parse::<ProveIdInput>(serde_json::json!({"proveId": "x", "extra": "secret"}), "ProveIdInput").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("extra"));
         assert!(!e.message.contains("secret"));
     }
@@ -180,7 +183,13 @@ mod tests {
 
     #[test]
     fn scrub_removes_quoted_text() {
-        assert_eq!(scrub(r#"invalid type: string "2001001695", expected u32"#), r#"invalid type: string "…", expected u32"#);
-        assert_eq!(scrub("invalid type: integer `2001001695`, expected a string"), "invalid type: integer `…`, expected a string");
+        assert_eq!(
+            scrub(r#"invalid type: string "2001001695", expected u32"#),
+            r#"invalid type: string "…", expected u32"#
+        );
+        assert_eq!(
+            scrub("invalid type: integer `2001001695`, expected a string"),
+            "invalid type: integer `…`, expected a string"
+        );
     }
 }

@@ -54,7 +54,9 @@ impl ErrorKind {
                 "Input rejected before any network call (`field` names it), or a 400 answer from Prove."
             }
             ErrorKind::Auth => "Credentials rejected, token request failed, or 401 after one refresh.",
-            ErrorKind::RateLimited => "429 from Prove after retries; the retry-after delay, when sent, says when to try again.",
+            ErrorKind::RateLimited => {
+                "429 from Prove after retries; the retry-after delay, when sent, says when to try again."
+            }
             ErrorKind::StepOutOfOrder => {
                 "A flow step called out of order, or with an unknown or expired correlation id: start again."
             }
@@ -256,7 +258,8 @@ pub(crate) const MAX_EXCERPT_CHARS: usize = 200;
 /// become one space, and the result is cut to [`MAX_EXCERPT_CHARS`] characters.
 pub(crate) fn sanitize_excerpt(text: &str) -> String {
     // 1. collapse whitespace/control characters and mask e-mail-like words
-    let words: Vec<&str> = text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> =
+        text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect();
     let collapsed: Vec<char> = words
         .iter()
         .map(|w| if w.contains('@') { "<redacted>" } else { w })

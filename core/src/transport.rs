@@ -66,13 +66,12 @@ pub(crate) fn build_url(
     let mut rest = op.path;
     while let Some(open) = rest.find('{') {
         url.push_str(&rest[..open]);
-        let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
-            Error::new(ErrorKind::Validation, format!("{}: malformed path template", op.id))
-        })?;
+        let close = rest[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| Error::new(ErrorKind::Validation, format!("{}: malformed path template", op.id)))?;
         let name = &rest[open + 1..close];
-        let value = params
-            .next()
-            .ok_or_else(|| Error::validation(name.to_owned(), "path parameter is missing"))?;
+        let value = params.next().ok_or_else(|| Error::validation(name.to_owned(), "path parameter is missing"))?;
         if value.is_empty() {
             return Err(Error::validation(name.to_owned(), "must not be empty"));
         }
@@ -211,7 +210,12 @@ pub(crate) fn decode<R: DeserializeOwned>(op: &Operation, body: &[u8]) -> Result
     let at = if path.is_empty() || path == "." { String::new() } else { format!(" at `{path}`") };
     Err(Error::new(
         ErrorKind::Decode,
-        format!("could not decode the {} response{at}: {what} (line {}, column {})", op.id, inner.line(), inner.column()),
+        format!(
+            "could not decode the {} response{at}: {what} (line {}, column {})",
+            op.id,
+            inner.line(),
+            inner.column()
+        ),
     ))
 }
 

@@ -139,9 +139,7 @@ pub fn is_dob(s: &str) -> bool {
     let month_ok = |m: u32| (1..=12).contains(&m);
     match parts.as_slice() {
         [y, m, d] => match (parse_digits(y, 4), parse_digits(m, 2), parse_digits(d, 2)) {
-            (Some(y), Some(m), Some(d)) => {
-                year_ok(y) && month_ok(m) && d >= 1 && d <= days_in_month(Some(y), m)
-            }
+            (Some(y), Some(m), Some(d)) => year_ok(y) && month_ok(m) && d >= 1 && d <= days_in_month(Some(y), m),
             _ => false,
         },
         [a, b] if a.len() == 4 => match (parse_digits(a, 4), parse_digits(b, 2)) {
@@ -158,10 +156,9 @@ pub fn is_dob(s: &str) -> bool {
 
 pub(crate) fn opt_dob(field: &str, value: Option<&str>) -> Result<()> {
     match value {
-        Some(v) if !is_dob(v) => Err(Error::validation(
-            field,
-            "must be a real date in the form YYYY-MM-DD, YYYY-MM or MM-DD",
-        )),
+        Some(v) if !is_dob(v) => {
+            Err(Error::validation(field, "must be a real date in the form YYYY-MM-DD, YYYY-MM or MM-DD"))
+        }
         _ => Ok(()),
     }
 }
@@ -299,10 +296,7 @@ impl Validate for CompleteRequest {
         let has = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
         let named = has(&ind.first_name) && has(&ind.last_name);
         if !named && !has(&ind.ssn) {
-            return Err(Error::validation(
-                "individual",
-                "needs firstName and lastName, or ssn",
-            ));
+            return Err(Error::validation("individual", "needs firstName and lastName, or ssn"));
         }
         opt_dob("individual.dob", opt(&ind.dob))?;
         opt_ssn("individual.ssn", opt(&ind.ssn))?;
@@ -543,10 +537,9 @@ impl Validate for AuthContinueRequest {
         auth_request_id("requestId", &self.request_id)?;
         match self.subjects.mobile.as_ref().and_then(|m| m.claim.as_ref()) {
             Some(c) => phone("subjects.mobile.claim.mobileNumber", &c.mobile_number),
-            None => Err(Error::validation(
-                "subjects.mobile.claim.mobileNumber",
-                "is required (the mobile number to bind)",
-            )),
+            None => {
+                Err(Error::validation("subjects.mobile.claim.mobileNumber", "is required (the mobile number to bind)"))
+            }
         }
     }
 }
@@ -577,8 +570,20 @@ mod tests {
             assert!(is_dob(ok), "{ok}");
         }
         for bad in [
-            "1981-13-01", "1981-00-10", "1981-02-30", "1900-02-29", "2001-02-29", "1981-1-17", "81-01-17",
-            "13-01", "04-31", "1981/01/17", "", "1981-01-17-01", "1800-01-01", "abcd-01",
+            "1981-13-01",
+            "1981-00-10",
+            "1981-02-30",
+            "1900-02-29",
+            "2001-02-29",
+            "1981-1-17",
+            "81-01-17",
+            "13-01",
+            "04-31",
+            "1981/01/17",
+            "",
+            "1981-01-17-01",
+            "1800-01-01",
+            "abcd-01",
         ] {
             assert!(!is_dob(bad), "{bad}");
         }

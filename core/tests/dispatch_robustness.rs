@@ -235,9 +235,7 @@ fn random_string(rng: &mut Rng) -> String {
         5 => {
             // digits of random length (phone-ish, SSN-ish)
             let n = rng.below(20);
-            let mut s: String = (0..n)
-                .map(|_| char::from(b'0' + rng.below(10) as u8))
-                .collect();
+            let mut s: String = (0..n).map(|_| char::from(b'0' + rng.below(10) as u8)).collect();
             if rng.chance(3) {
                 s.insert(0, '+');
             }
@@ -247,15 +245,7 @@ fn random_string(rng: &mut Rng) -> String {
             // mixed printable with a few edge characters
             const ALNUM: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789-_";
             let n = 4 + rng.below(40);
-            (0..n)
-                .map(|_| {
-                    if rng.chance(8) {
-                        *rng.pick(EDGE_CHARS)
-                    } else {
-                        char::from(*rng.pick(ALNUM))
-                    }
-                })
-                .collect()
+            (0..n).map(|_| if rng.chance(8) { *rng.pick(EDGE_CHARS) } else { char::from(*rng.pick(ALNUM)) }).collect()
         }
     }
 }
@@ -291,19 +281,11 @@ fn random_value(rng: &mut Rng, depth: usize) -> Value {
             let d = depth.min(1 + rng.below(MAX_DEPTH));
             deep_value(rng, d)
         }
-        5 => Value::Array(
-            (0..rng.below(6))
-                .map(|_| random_value(rng, depth - 1))
-                .collect(),
-        ),
+        5 => Value::Array((0..rng.below(6)).map(|_| random_value(rng, depth - 1)).collect()),
         _ => {
             let mut m = Map::new();
             for _ in 0..rng.below(6) {
-                let key = if rng.chance(2) {
-                    random_string(rng)
-                } else {
-                    (*rng.pick(all_wire_names())).to_owned()
-                };
+                let key = if rng.chance(2) { random_string(rng) } else { (*rng.pick(all_wire_names())).to_owned() };
                 m.insert(key, random_value(rng, depth - 1));
             }
             Value::Object(m)
@@ -342,10 +324,7 @@ fn fields_of(type_name: &str) -> Vec<(&'static str, &'static str)> {
 fn all_wire_names() -> &'static [&'static str] {
     static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     NAMES.get_or_init(|| {
-        let set: BTreeSet<&'static str> = MODELS
-            .iter()
-            .flat_map(|m| m.fields.iter().map(|f| f.wire))
-            .collect();
+        let set: BTreeSet<&'static str> = MODELS.iter().flat_map(|m| m.fields.iter().map(|f| f.wire)).collect();
         set.into_iter().collect()
     })
 }
@@ -358,31 +337,11 @@ fn vocabulary() -> &'static BTreeSet<String> {
     VOCAB.get_or_init(|| {
         let mut v: BTreeSet<String> = all_wire_names().iter().map(|s| s.to_string()).collect();
         v.extend(MODELS.iter().map(|m| m.name.to_owned()));
-        v.extend(
-            ENUMS
-                .iter()
-                .flat_map(|e| e.values.iter().map(|s| s.to_string())),
-        );
-        v.extend(
-            methods()
-                .iter()
-                .flat_map(|m| [m.name.to_owned(), m.request_type.to_owned()]),
-        );
+        v.extend(ENUMS.iter().flat_map(|e| e.values.iter().map(|s| s.to_string())));
+        v.extend(methods().iter().flat_map(|m| [m.name.to_owned(), m.request_type.to_owned()]));
         v.extend(KNOWN_KINDS.iter().map(|s| s.to_string()));
         // Words of our own messages that a valid input may also contain.
-        v.extend(
-            [
-                "required",
-                "input",
-                "field",
-                "must",
-                "valid",
-                "digits",
-                "items",
-                "characters",
-            ]
-            .map(String::from),
-        );
+        v.extend(["required", "input", "field", "must", "valid", "digits", "items", "characters"].map(String::from));
         v
     })
 }
@@ -434,11 +393,7 @@ fn mutant_for(rng: &mut Rng, ty: &str) -> Value {
                 let item = mutant_for(rng, inner);
                 Value::Array(vec![item; 101 + rng.below(50)])
             }
-            4 => Value::Array(
-                (0..1 + rng.below(4))
-                    .map(|_| mutant_for(rng, inner))
-                    .collect(),
-            ),
+            4 => Value::Array((0..1 + rng.below(4)).map(|_| mutant_for(rng, inner)).collect()),
             _ => Value::Array(vec![Value::Null]),
         }
     } else if ty.starts_with("ref:") || ty == "object" || ty.starts_with("map<") {
@@ -463,10 +418,7 @@ fn field_paths(type_name: &str, depth: usize) -> Vec<(Vec<Step>, &'static str)> 
         if depth == 0 {
             continue;
         }
-        let (nested, via_array) = match ty
-            .strip_prefix("array<ref:")
-            .and_then(|s| s.strip_suffix('>'))
-        {
+        let (nested, via_array) = match ty.strip_prefix("array<ref:").and_then(|s| s.strip_suffix('>')) {
             Some(n) => (Some(n), true),
             None => (ty.strip_prefix("ref:"), false),
         };
@@ -572,24 +524,16 @@ fn path_text(path: &[Step]) -> String {
 
 /// The valid input of each method with the most fields, from the shared request vectors.
 fn seed_inputs() -> std::collections::BTreeMap<String, Value> {
-    let path = format!(
-        "{}/../tests/vectors/requests.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/../tests/vectors/requests.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut out = std::collections::BTreeMap::new();
-    for case in v["cases"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{path}: no cases"))
-    {
+    for case in v["cases"].as_array().unwrap_or_else(|| panic!("{path}: no cases")) {
         let (Some(method), Some(input)) = (case["method"].as_str(), case.get("input")) else {
             continue;
         };
         let size = input.to_string().len();
-        let better = out
-            .get(method)
-            .is_none_or(|old: &Value| old.to_string().len() < size);
+        let better = out.get(method).is_none_or(|old: &Value| old.to_string().len() < size);
         if better {
             out.insert(method.to_owned(), input.clone());
         }
@@ -606,38 +550,14 @@ struct Case {
 /// The inputs of one method: field-by-field mutations of `seed` and some wholly random inputs.
 fn cases_for(rng: &mut Rng, request_type: &str, seed: &Value) -> Vec<Case> {
     let mut cases = vec![
-        Case {
-            what: "null input".into(),
-            input: Value::Null,
-        },
-        Case {
-            what: "array input".into(),
-            input: json!([seed.clone()]),
-        },
-        Case {
-            what: "number input".into(),
-            input: json!(42),
-        },
-        Case {
-            what: "float input".into(),
-            input: json!(-1.5e300),
-        },
-        Case {
-            what: "string input".into(),
-            input: json!(seed.to_string()),
-        },
-        Case {
-            what: "bool input".into(),
-            input: json!(true),
-        },
-        Case {
-            what: "empty object".into(),
-            input: json!({}),
-        },
-        Case {
-            what: "deep input".into(),
-            input: deep_value(rng, MAX_DEPTH),
-        },
+        Case { what: "null input".into(), input: Value::Null },
+        Case { what: "array input".into(), input: json!([seed.clone()]) },
+        Case { what: "number input".into(), input: json!(42) },
+        Case { what: "float input".into(), input: json!(-1.5e300) },
+        Case { what: "string input".into(), input: json!(seed.to_string()) },
+        Case { what: "bool input".into(), input: json!(true) },
+        Case { what: "empty object".into(), input: json!({}) },
+        Case { what: "deep input".into(), input: deep_value(rng, MAX_DEPTH) },
     ];
     let paths = field_paths(request_type, 4);
     let budget = INPUTS_PER_METHOD.saturating_sub(cases.len());
@@ -651,20 +571,13 @@ fn cases_for(rng: &mut Rng, request_type: &str, seed: &Value) -> Vec<Case> {
                 // an object of plausible keys with random values
                 let mut m = Map::new();
                 for _ in 0..1 + rng.below(8) {
-                    m.insert(
-                        (*rng.pick(all_wire_names())).to_owned(),
-                        random_value(rng, 3),
-                    );
+                    m.insert((*rng.pick(all_wire_names())).to_owned(), random_value(rng, 3));
                 }
                 input = Value::Object(m);
             }
             what = "random input".to_owned();
         } else {
-            let (path, ty) = if i < paths.len() {
-                &paths[i]
-            } else {
-                rng.pick(&paths)
-            };
+            let (path, ty) = if i < paths.len() { &paths[i] } else { rng.pick(&paths) };
             match rng.below(8) {
                 0 => {
                     set_path(&mut input, path, None);
@@ -714,9 +627,7 @@ fn strings_in<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
 
 /// A sent string found in `text`, if any (longer than 3 characters and not our own vocabulary).
 fn echoed<'a>(sent: &[&'a str], text: &str) -> Option<&'a str> {
-    sent.iter()
-        .copied()
-        .find(|s| s.trim().chars().count() > 3 && !vocabulary().contains(*s) && text.contains(*s))
+    sent.iter().copied().find(|s| s.trim().chars().count() > 3 && !vocabulary().contains(*s) && text.contains(*s))
 }
 
 /// A short printable description of an input for failure reports.
@@ -751,10 +662,7 @@ struct Tally {
 impl Tally {
     fn fail(&mut self, method: &str, what: &str, input: &Value, problem: impl std::fmt::Display) {
         if self.failures.len() < 50 {
-            self.failures.push(format!(
-                "{method} [{what}] {problem}\n    input: {}",
-                describe(input)
-            ));
+            self.failures.push(format!("{method} [{what}] {problem}\n    input: {}", describe(input)));
         } else if self.failures.len() == 50 {
             self.failures.push("… (more failures not shown)".into());
         }
@@ -762,14 +670,7 @@ impl Tally {
 }
 
 /// Runs one call in its own task and checks everything the module documentation promises.
-async fn check_call(
-    sandbox: &Sandbox,
-    client: &Client,
-    tally: &mut Tally,
-    method: &str,
-    what: &str,
-    input: Value,
-) {
+async fn check_call(sandbox: &Sandbox, client: &Client, tally: &mut Tally, method: &str, what: &str, input: Value) {
     tally.calls += 1;
     let before = operation_requests(sandbox);
     let task = {
@@ -777,14 +678,7 @@ async fn check_call(
         tokio::spawn(async move { call_json(&client, &method, input).await })
     };
     let outcome = match tokio::time::timeout(HANG_BOUND, task).await {
-        Err(_) => {
-            return tally.fail(
-                method,
-                what,
-                &input,
-                format!("no answer within {HANG_BOUND:?} (hang)"),
-            )
-        }
+        Err(_) => return tally.fail(method, what, &input, format!("no answer within {HANG_BOUND:?} (hang)")),
         Ok(Err(join)) if join.is_panic() => return tally.fail(method, what, &input, "PANICKED"),
         Ok(Err(join)) => return tally.fail(method, what, &input, format!("task failed: {join}")),
         Ok(Ok(r)) => r,
@@ -796,26 +690,15 @@ async fn check_call(
         Ok(v) => {
             tally.ok += 1;
             if sent_requests == 0 {
-                tally.fail(
-                    method,
-                    what,
-                    &input,
-                    "succeeded without any request reaching the sandbox",
-                );
+                tally.fail(method, what, &input, "succeeded without any request reaching the sandbox");
             }
             if !v.is_object() {
-                tally.fail(
-                    method,
-                    what,
-                    &input,
-                    format!("succeeded with a non-object value: {}", describe(&v)),
-                );
+                tally.fail(method, what, &input, format!("succeeded with a non-object value: {}", describe(&v)));
             }
         }
         Err(e) => check_error(tally, method, what, &input, &e, sent_requests, &sent),
     }
 }
-
 
 fn check_error(
     tally: &mut Tally,
@@ -833,47 +716,26 @@ fn check_error(
     let shown = e.to_string();
     if let Some(s) = echoed(sent, &shown) {
         let s: String = s.chars().take(60).collect();
-        tally.fail(
-            method,
-            what,
-            input,
-            format!("error echoes the sent value {s:?}: {e}"),
-        );
+        tally.fail(method, what, input, format!("error echoes the sent value {s:?}: {e}"));
     }
     if e.status().is_some() {
         tally.remote_errors += 1;
         if sent_requests == 0 {
-            tally.fail(
-                method,
-                what,
-                input,
-                format!("error has HTTP status but no request reached the sandbox: {e}"),
-            );
+            tally.fail(method, what, input, format!("error has HTTP status but no request reached the sandbox: {e}"));
         }
         return;
     }
     if kind == "Validation" {
         tally.local_validation += 1;
         match e.field.as_deref() {
-            None => tally.fail(
-                method,
-                what,
-                input,
-                format!("Validation error names no field: {e}"),
-            ),
+            None => tally.fail(method, what, input, format!("Validation error names no field: {e}")),
             // An empty key of the input is reported by its (empty) name.
-            Some("") if !has_key_with(input, str::is_empty) => tally.fail(
-                method,
-                what,
-                input,
-                format!("Validation error names an empty field: {e}"),
-            ),
-            Some(f) if !e.message.contains(f) => tally.fail(
-                method,
-                what,
-                input,
-                format!("Validation message does not mention its field {f:?}: {e}"),
-            ),
+            Some("") if !has_key_with(input, str::is_empty) => {
+                tally.fail(method, what, input, format!("Validation error names an empty field: {e}"))
+            }
+            Some(f) if !e.message.contains(f) => {
+                tally.fail(method, what, input, format!("Validation message does not mention its field {f:?}: {e}"))
+            }
             _ => {}
         }
         if sent_requests != 0 {
@@ -889,12 +751,7 @@ fn check_error(
         // Errors without a status (Timeout, Transport, Decode, Auth of the token step) come
         // from a call that did go out.
         if sent_requests == 0 && kind != "Auth" {
-            tally.fail(
-                method,
-                what,
-                input,
-                format!("{kind} error without any request reaching the sandbox: {e}"),
-            );
+            tally.fail(method, what, input, format!("{kind} error without any request reaching the sandbox: {e}"));
         }
     }
 }
@@ -913,10 +770,7 @@ fn robustness_client(sandbox: &Sandbox) -> Client {
 }
 
 fn seed() -> u64 {
-    std::env::var("ROBUSTNESS_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(DEFAULT_SEED)
+    std::env::var("ROBUSTNESS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_SEED)
 }
 
 fn finish(name: &str, tally: Tally, seed: u64) {
@@ -925,10 +779,7 @@ fn finish(name: &str, tally: Tally, seed: u64) {
         tally.calls, tally.ok, tally.local_validation, tally.remote_errors
     );
     if !tally.failures.is_empty() {
-        let mut msg = format!(
-            "{name}: {} problem(s) (seed {seed}):\n",
-            tally.failures.len()
-        );
+        let mut msg = format!("{name}: {} problem(s) (seed {seed}):\n", tally.failures.len());
         for f in &tally.failures {
             let _ = writeln!(msg, "- {f}");
         }
@@ -950,43 +801,20 @@ async fn mutated_inputs_of_every_method_fail_cleanly_or_reach_the_sandbox() {
     let mut tally = Tally::default();
     let mut methods_seen = 0;
     for m in methods() {
-        let base = seeds
-            .get(m.name)
-            .unwrap_or_else(|| panic!("tests/vectors/requests.json has no case for {}", m.name));
+        let base =
+            seeds.get(m.name).unwrap_or_else(|| panic!("tests/vectors/requests.json has no case for {}", m.name));
         // The seed itself must go through cleanly (it is a valid input).
-        check_call(
-            &sandbox,
-            &client,
-            &mut tally,
-            m.name,
-            "valid seed",
-            base.clone(),
-        )
-        .await;
+        check_call(&sandbox, &client, &mut tally, m.name, "valid seed", base.clone()).await;
         for case in cases_for(&mut rng, m.request_type, base) {
-            check_call(
-                &sandbox, &client, &mut tally, m.name, &case.what, case.input,
-            )
-            .await;
+            check_call(&sandbox, &client, &mut tally, m.name, &case.what, case.input).await;
         }
         methods_seen += 1;
     }
     assert_eq!(methods_seen, methods().len());
-    assert!(
-        tally.calls >= methods().len() * INPUTS_PER_METHOD,
-        "only {} calls ran",
-        tally.calls
-    );
+    assert!(tally.calls >= methods().len() * INPUTS_PER_METHOD, "only {} calls ran", tally.calls);
     // The generator must exercise both sides: inputs rejected locally and inputs that go out.
-    assert!(
-        tally.local_validation > tally.calls / 4,
-        "too few local rejections: {}",
-        tally.local_validation
-    );
-    assert!(
-        tally.ok + tally.remote_errors > methods().len(),
-        "too few calls reached the sandbox"
-    );
+    assert!(tally.local_validation > tally.calls / 4, "too few local rejections: {}", tally.local_validation);
+    assert!(tally.ok + tally.remote_errors > methods().len(), "too few calls reached the sandbox");
     finish("mutated inputs", tally, seed);
 }
 
@@ -1061,12 +889,7 @@ async fn unknown_methods_and_non_object_inputs_are_validation_errors() {
                     && !vocabulary().contains(name)
                     && e.to_string().contains(name.as_str())
                 {
-                    tally.fail(
-                        "<unknown>",
-                        "unknown method",
-                        &input,
-                        "error echoes the method name",
-                    );
+                    tally.fail("<unknown>", "unknown method", &input, "error echoes the method name");
                 }
                 if operation_requests(&sandbox) != before {
                     tally.fail("<unknown>", "unknown method", &input, "a request was sent");
@@ -1078,16 +901,9 @@ async fn unknown_methods_and_non_object_inputs_are_validation_errors() {
     // Inputs that are not objects, for every method: null is "no input" (allowed for methods
     // whose fields are all optional); anything else is a Validation error naming `input`.
     for m in methods() {
-        for input in [
-            json!([]),
-            json!([{}]),
-            json!(0),
-            json!(-1.5),
-            json!(u64::MAX),
-            json!(""),
-            json!("{}"),
-            json!(false),
-        ] {
+        for input in
+            [json!([]), json!([{}]), json!(0), json!(-1.5), json!(u64::MAX), json!(""), json!("{}"), json!(false)]
+        {
             let before = operation_requests(&sandbox);
             let r = call_json(&client, m.name, input.clone()).await;
             tally.calls += 1;
@@ -1095,10 +911,7 @@ async fn unknown_methods_and_non_object_inputs_are_validation_errors() {
                 Ok(_) => tally.fail(m.name, "non-object input", &input, "succeeded"),
                 Err(e) => {
                     tally.local_validation += 1;
-                    if e.kind().as_str() != "Validation"
-                        || e.field.is_none()
-                        || e.status().is_some()
-                    {
+                    if e.kind().as_str() != "Validation" || e.field.is_none() || e.status().is_some() {
                         tally.fail(
                             m.name,
                             "non-object input",
@@ -1112,15 +925,7 @@ async fn unknown_methods_and_non_object_inputs_are_validation_errors() {
                 }
             }
         }
-        check_call(
-            &sandbox,
-            &client,
-            &mut tally,
-            m.name,
-            "null input",
-            Value::Null,
-        )
-        .await;
+        check_call(&sandbox, &client, &mut tally, m.name, "null input", Value::Null).await;
     }
     finish("unknown methods and non-object inputs", tally, seed);
 }
@@ -1140,12 +945,9 @@ async fn concurrent_garbage_calls_leave_the_client_usable() {
         let cases = cases_for(&mut rng, m.request_type, &base);
         let input = cases[rng.below(cases.len())].input.clone();
         let client = client.clone();
-        tasks.push(tokio::spawn(async move {
-            call_json(&client, m.name, input)
-                .await
-                .err()
-                .map(|e| e.kind().as_str())
-        }));
+        tasks.push(tokio::spawn(
+            async move { call_json(&client, m.name, input).await.err().map(|e| e.kind().as_str()) },
+        ));
     }
     let mut panics = 0;
     for t in tasks {
@@ -1159,11 +961,7 @@ async fn concurrent_garbage_calls_leave_the_client_usable() {
     }
     assert_eq!(panics, 0, "{panics} concurrent garbage call(s) panicked");
     let ok = call_json(&client, "domain.id", json!({})).await;
-    assert!(
-        ok.is_ok(),
-        "a valid call after the garbage failed: {:?}",
-        ok.err()
-    );
+    assert!(ok.is_ok(), "a valid call after the garbage failed: {:?}", ok.err());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1176,24 +974,14 @@ async fn concurrent_garbage_calls_leave_the_client_usable() {
 async fn array_inputs_are_refused() {
     let sandbox = Sandbox::start().await.expect("sandbox starts");
     let client = robustness_client(&sandbox);
-    for (method, input) in [
-        ("identityManager.batchGet", json!([5])),
-        ("identityManager.listAll", json!([])),
-        ("domain.id", json!([])),
-    ] {
+    for (method, input) in
+        [("identityManager.batchGet", json!([5])), ("identityManager.listAll", json!([])), ("domain.id", json!([]))]
+    {
         let before = operation_requests(&sandbox);
         let r = call_json(&client, method, input.clone()).await;
         let e = r.expect_err(&format!("{method} accepted the array {input} as its input"));
-        assert_eq!(
-            (e.kind().as_str(), e.field.as_deref()),
-            ("Validation", Some("input")),
-            "{method}: {e:?}"
-        );
-        assert_eq!(
-            operation_requests(&sandbox),
-            before,
-            "{method}: a request was sent"
-        );
+        assert_eq!((e.kind().as_str(), e.field.as_deref()), ("Validation", Some("input")), "{method}: {e:?}");
+        assert_eq!(operation_requests(&sandbox), before, "{method}: a request was sent");
     }
 }
 
@@ -1201,38 +989,19 @@ async fn array_inputs_are_refused() {
 async fn overlong_url_values_are_validation_errors() {
     let sandbox = Sandbox::start().await.expect("sandbox starts");
     let client = robustness_client(&sandbox);
-    let e = call_json(
-        &client,
-        "identityManager.get",
-        json!({ "proveId": "x".repeat(70_000) }),
-    )
-    .await
-    .expect_err("an over-long proveId must fail");
-    assert_eq!(
-        (e.kind().as_str(), e.field.as_deref()),
-        ("Validation", Some("proveId")),
-        "{e:?}"
-    );
+    let e = call_json(&client, "identityManager.get", json!({ "proveId": "x".repeat(70_000) }))
+        .await
+        .expect_err("an over-long proveId must fail");
+    assert_eq!((e.kind().as_str(), e.field.as_deref()), ("Validation", Some("proveId")), "{e:?}");
 }
 
 #[tokio::test]
 async fn unknown_keys_with_backticks_are_named_exactly() {
     let sandbox = Sandbox::start().await.expect("sandbox starts");
     let client = robustness_client(&sandbox);
-    let e = call_json(&client, "domain.id", json!({ "`x": 1 }))
-        .await
-        .expect_err("an unknown key must fail");
-    assert_eq!(
-        (e.kind().as_str(), e.field.as_deref()),
-        ("Validation", Some("`x")),
-        "{e:?}"
-    );
-    let e = call_json(
-        &client,
-        "identityManager.get",
-        json!({ "proveId": "p", "a`b": 1 }),
-    )
-    .await
-    .expect_err("unknown key");
+    let e = call_json(&client, "domain.id", json!({ "`x": 1 })).await.expect_err("an unknown key must fail");
+    assert_eq!((e.kind().as_str(), e.field.as_deref()), ("Validation", Some("`x")), "{e:?}");
+    let e =
+        call_json(&client, "identityManager.get", json!({ "proveId": "p", "a`b": 1 })).await.expect_err("unknown key");
     assert_eq!(e.field.as_deref(), Some("a`b"), "{e:?}");
 }

@@ -193,7 +193,11 @@ async fn connection_refused_is_transport_for_reads_and_flow_steps() {
             .client_id("id")
             .client_secret("secret")
             .base_url(format!("http://127.0.0.1:{port}"))
-            .retry(RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_millis(100) })
+            .retry(RetryPolicy {
+                max_retries: 2,
+                initial_backoff: Duration::from_millis(100),
+                max_backoff: Duration::from_millis(100),
+            })
             .build()
             .unwrap(),
     )
@@ -224,7 +228,9 @@ async fn wrong_shape_is_a_decode_error_naming_the_path_not_the_value() {
     let sb = sandbox().await;
     let c = client_for(&sb);
     let body = r#"{"issuerId":"i","name":["Jane Doe"],"pcid":"p"}"#;
-    sb.inject_fault(Fault::new(respond(200, body, Some("application/json; charset=utf-8"))).on_path(DOMAIN_ID_PATH).times(1));
+    sb.inject_fault(
+        Fault::new(respond(200, body, Some("application/json; charset=utf-8"))).on_path(DOMAIN_ID_PATH).times(1),
+    );
     let e = expect_err(domain_id(&c).await, ErrorKind::Decode);
     assert!(e.message.contains("`name`"), "{e}");
     assert!(!e.message.contains("Jane"), "{e}");
@@ -247,7 +253,9 @@ async fn canned_non_json_error_is_api_with_a_short_excerpt() {
 async fn other_success_statuses_and_content_types_are_api_errors() {
     let sb = sandbox().await;
     let c = client_for(&sb);
-    sb.inject_fault(Fault::new(respond(201, r#"{"issuerId":"i","name":"n","pcid":"p"}"#, None)).on_path(DOMAIN_ID_PATH).times(1));
+    sb.inject_fault(
+        Fault::new(respond(201, r#"{"issuerId":"i","name":"n","pcid":"p"}"#, None)).on_path(DOMAIN_ID_PATH).times(1),
+    );
     let e = expect_err(domain_id(&c).await, ErrorKind::Api);
     assert_eq!(e.status, Some(201));
     sb.inject_fault(Fault::new(respond(200, "ok", Some("text/plain"))).on_path(DOMAIN_ID_PATH).times(1));

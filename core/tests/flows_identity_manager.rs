@@ -16,7 +16,9 @@ async fn identity_manager_lifecycle() {
     let none = ReadOptions::default();
 
     let one = im
-        .enroll(&model(json!({"phoneNumber": "2001004031", "clientCustomerId": "customer-1", "clientRequestId": rid()})))
+        .enroll(&model(
+            json!({"phoneNumber": "2001004031", "clientCustomerId": "customer-1", "clientRequestId": rid()}),
+        ))
         .await
         .expect("enroll");
     assert!(one.success);

@@ -11,10 +11,7 @@ use serde_json::json;
 async fn prefill_with_challenge_short_term_user() {
     let (_sandbox, client) = setup().await;
     let flow = client.flow();
-    let start = flow
-        .start(&model(json!({"flowType": "mobile", "phoneNumber": "2001001695"})))
-        .await
-        .expect("start");
+    let start = flow.start(&model(json!({"flowType": "mobile", "phoneNumber": "2001001695"}))).await.expect("start");
     assert!(prove_core::validate::is_uuid(&start.correlation_id));
     assert!(!start.auth_token.is_empty());
     assert!(start.next.allows(&NextStep::Validate), "{:?}", start.next);
@@ -80,10 +77,7 @@ async fn prefill_with_possession_for_a_regular_user() {
 async fn prefill_without_possession_fails_validate() {
     let (_sandbox, client) = setup().await;
     let flow = client.flow();
-    let start = flow
-        .start(&model(json!({"flowType": "mobile", "phoneNumber": "2001001693"})))
-        .await
-        .expect("start");
+    let start = flow.start(&model(json!({"flowType": "mobile", "phoneNumber": "2001001693"}))).await.expect("start");
     let v = flow.validate(&model(json!({"correlationId": start.correlation_id}))).await.expect("validate");
     assert!(!v.success, "no possession check happened");
 }
@@ -92,20 +86,15 @@ async fn prefill_without_possession_fails_validate() {
 async fn identity_without_challenge() {
     let (_sandbox, client) = setup().await;
     let flow = client.flow();
-    let start = flow
-        .start(&model(json!({"flowType": "mobile", "phoneNumber": "2001004000"})))
-        .await
-        .expect("start");
+    let start = flow.start(&model(json!({"flowType": "mobile", "phoneNumber": "2001004000"}))).await.expect("start");
     let v = flow.validate(&model(json!({"correlationId": start.correlation_id}))).await.expect("validate");
     assert!(v.success);
     assert!(v.next.allows(&NextStep::Complete), "{:?}", v.next);
     assert!(!v.next.allows(&NextStep::Challenge));
 
     // Challenge is not in `next`: calling it is out of order.
-    let e = flow
-        .challenge(&model(json!({"correlationId": start.correlation_id, "dob": "1995-07-26"})))
-        .await
-        .unwrap_err();
+    let e =
+        flow.challenge(&model(json!({"correlationId": start.correlation_id, "dob": "1995-07-26"}))).await.unwrap_err();
     assert_kind(&e, ErrorKind::StepOutOfOrder);
 
     let done = flow
@@ -120,11 +109,7 @@ async fn identity_without_challenge() {
 #[tokio::test]
 async fn unknown_test_user_is_rejected_by_prove() {
     let (_sandbox, client) = setup().await;
-    let e = client
-        .flow()
-        .start(&model(json!({"flowType": "mobile", "phoneNumber": "2009999999"})))
-        .await
-        .unwrap_err();
+    let e = client.flow().start(&model(json!({"flowType": "mobile", "phoneNumber": "2009999999"}))).await.unwrap_err();
     assert_eq!(e.status, Some(400), "{e}");
     assert!(e.code.is_some());
 }
@@ -133,10 +118,7 @@ async fn unknown_test_user_is_rejected_by_prove() {
 async fn expired_session_means_start_again() {
     let (sandbox, client) = setup().await;
     let flow = client.flow();
-    let start = flow
-        .start(&model(json!({"flowType": "mobile", "phoneNumber": "2001001695"})))
-        .await
-        .expect("start");
+    let start = flow.start(&model(json!({"flowType": "mobile", "phoneNumber": "2001001695"}))).await.expect("start");
     // Sessions last 15 minutes on the sandbox clock; the access token lasts an hour.
     sandbox.advance_clock(std::time::Duration::from_secs(16 * 60));
     let e = flow.validate(&model(json!({"correlationId": start.correlation_id}))).await.unwrap_err();

@@ -58,17 +58,10 @@ async fn unify_mobile_otp_then_prove_key_then_revoke() {
     assert_eq!(st2.prove_id.as_deref(), Some(prove_id.as_str()), "the Prove ID is reused");
 
     // Revoke the key; revoking it again is NotFound.
-    let r = client
-        .device()
-        .revoke(&model(json!({"deviceId": device_id, "clientRequestId": rid()})))
-        .await
-        .expect("revoke");
+    let r =
+        client.device().revoke(&model(json!({"deviceId": device_id, "clientRequestId": rid()}))).await.expect("revoke");
     assert!(r.success);
-    let e = client
-        .device()
-        .revoke(&model(json!({"deviceId": device_id, "clientRequestId": rid()})))
-        .await
-        .unwrap_err();
+    let e = client.device().revoke(&model(json!({"deviceId": device_id, "clientRequestId": rid()}))).await.unwrap_err();
     assert_kind(&e, ErrorKind::NotFound);
 }
 
@@ -81,10 +74,7 @@ async fn unify_customer_supplied_possession_then_bind() {
         .await
         .expect("unify");
     // Binding before status said possession_required is out of order.
-    let e = un
-        .bind(&model(json!({"correlationId": u.correlation_id, "phoneNumber": "2001004014"})))
-        .await
-        .unwrap_err();
+    let e = un.bind(&model(json!({"correlationId": u.correlation_id, "phoneNumber": "2001004014"}))).await.unwrap_err();
     assert_kind(&e, ErrorKind::StepOutOfOrder);
 
     let st = un.status(&model(json!({"correlationId": u.correlation_id}))).await.expect("status");

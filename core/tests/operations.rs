@@ -115,7 +115,8 @@ async fn dispatch_json_entry_point() {
     let id = call_json(&client, "domain.id", serde_json::Value::Null).await.expect("domain.id");
     assert!(id["pcid"].is_string());
 
-    let enrolled = call_json(&client, "identityManager.enroll", json!({"phoneNumber": "2001004035"})).await.expect("enroll");
+    let enrolled =
+        call_json(&client, "identityManager.enroll", json!({"phoneNumber": "2001004035"})).await.expect("enroll");
     let pid = enrolled["proveId"].as_str().expect("proveId").to_owned();
     let got = call_json(&client, "identityManager.get", json!({"proveId": pid})).await.expect("get");
     assert_eq!(got["proveId"], json!(pid));

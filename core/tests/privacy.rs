@@ -23,8 +23,9 @@ fn debug_of_config_and_client_hides_the_secret() {
 #[tokio::test]
 async fn auth_errors_do_not_carry_the_secret() {
     let sb = sandbox().await;
-    let c = Client::new(Config::builder().client_id("cid").client_secret(SECRET).base_url(sb.base_url()).build().unwrap())
-        .unwrap();
+    let c =
+        Client::new(Config::builder().client_id("cid").client_secret(SECRET).base_url(sb.base_url()).build().unwrap())
+            .unwrap();
     let e = expect_err(domain_id(&c).await, ErrorKind::Auth);
     for text in [format!("{e:?}"), e.to_string()] {
         assert!(!text.contains(SECRET), "secret leaked: {text}");
@@ -36,7 +37,9 @@ async fn errors_mask_personal_data_from_server_messages() {
     let sb = sandbox().await;
     let c = client_for(&sb);
     let body = format!(r#"{{"code":8001,"message":"phone {PHONE} and mail jane.doe@example.com invalid"}}"#);
-    sb.inject_fault(Fault::new(FaultKind::Respond { status: 400, body, content_type: None }).on_path(DOMAIN_ID_PATH).times(1));
+    sb.inject_fault(
+        Fault::new(FaultKind::Respond { status: 400, body, content_type: None }).on_path(DOMAIN_ID_PATH).times(1),
+    );
     let e = expect_err(domain_id(&c).await, ErrorKind::Validation);
     for text in [format!("{e:?}"), e.to_string()] {
         assert!(!text.contains(PHONE) && !text.contains("jane.doe"), "PII leaked: {text}");

@@ -127,7 +127,12 @@ async fn revoked_tokens_mid_flight_cause_no_failed_calls() {
 async fn bad_credentials_are_an_auth_error_with_status_and_code() {
     let sb = sandbox().await;
     let c = Client::new(
-        Config::builder().client_id(sb.client_id()).client_secret("wrong-secret").base_url(sb.base_url()).build().unwrap(),
+        Config::builder()
+            .client_id(sb.client_id())
+            .client_secret("wrong-secret")
+            .base_url(sb.base_url())
+            .build()
+            .unwrap(),
     )
     .unwrap();
     let e = expect_err(domain_id(&c).await, ErrorKind::Auth);
@@ -143,7 +148,12 @@ async fn failed_refresh_fails_all_waiters_once_and_next_call_tries_again() {
     let sb = sandbox().await;
     sb.inject_fault(Fault::new(FaultKind::Latency(Duration::from_millis(200))).on_path("/token").times(1));
     let c = Client::new(
-        Config::builder().client_id(sb.client_id()).client_secret("wrong-secret").base_url(sb.base_url()).build().unwrap(),
+        Config::builder()
+            .client_id(sb.client_id())
+            .client_secret("wrong-secret")
+            .base_url(sb.base_url())
+            .build()
+            .unwrap(),
     )
     .unwrap();
     let tasks: Vec<_> = (0..100)

@@ -61,9 +61,7 @@ async fn log_events_carry_the_path_template_and_nothing_private() {
             .on_path("/v3/identity/{mobileNumber}/lookup")
             .times(1),
     );
-    let r = c
-        .raw_call::<Value>(&ops::GET_IDENTITIES_BY_PHONE_NUMBER, &[PHONE], &[("limit", "5".into())], None)
-        .await;
+    let r = c.raw_call::<Value>(&ops::GET_IDENTITIES_BY_PHONE_NUMBER, &[PHONE], &[("limit", "5".into())], None).await;
     // the sandbox refuses this test user for lookups; the 503 before it was retried
     let e = r.expect_err("403 from the sandbox");
     assert_eq!(e.status, Some(403));

@@ -35,18 +35,35 @@ async fn every_rule_rejects_bad_input_before_the_network() {
     expect_field(flow.start(&start(json!({"flowType": "tablet", "phoneNumber": "2001001695"}))).await, "flowType");
     expect_field(flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "200-100-1695"}))).await, "phoneNumber");
     expect_field(flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "12345"}))).await, "phoneNumber");
-    expect_field(flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "+1234567890123456"}))).await, "phoneNumber");
-    expect_field(flow.start(&start(json!({"flowType": "desktop", "phoneNumber": "2001001695"}))).await, "finalTargetUrl");
-    expect_field(flow.start(&start(json!({"flowType": "desktop"}))).await, "phoneNumber");
     expect_field(
-        flow.start(&start(json!({"flowType": "desktop", "phoneNumber": "2001001695", "finalTargetUrl": long_url}))).await,
+        flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "+1234567890123456"}))).await,
+        "phoneNumber",
+    );
+    expect_field(
+        flow.start(&start(json!({"flowType": "desktop", "phoneNumber": "2001001695"}))).await,
         "finalTargetUrl",
     );
-    expect_field(flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "2001001695", "dob": "1981-02-30"}))).await, "dob");
-    expect_field(flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "2001001695", "dob": "17-01-1981"}))).await, "dob");
-    expect_field(flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "2001001695", "ssn": "12345"}))).await, "ssn");
+    expect_field(flow.start(&start(json!({"flowType": "desktop"}))).await, "phoneNumber");
     expect_field(
-        flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "2001001695", "smsMessage": "x".repeat(161)}))).await,
+        flow.start(&start(json!({"flowType": "desktop", "phoneNumber": "2001001695", "finalTargetUrl": long_url})))
+            .await,
+        "finalTargetUrl",
+    );
+    expect_field(
+        flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "2001001695", "dob": "1981-02-30"}))).await,
+        "dob",
+    );
+    expect_field(
+        flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "2001001695", "dob": "17-01-1981"}))).await,
+        "dob",
+    );
+    expect_field(
+        flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "2001001695", "ssn": "12345"}))).await,
+        "ssn",
+    );
+    expect_field(
+        flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "2001001695", "smsMessage": "x".repeat(161)})))
+            .await,
         "smsMessage",
     );
 
@@ -66,9 +83,18 @@ async fn every_rule_rejects_bad_input_before_the_network() {
 
     // verified users
     let vu = client.verified_users();
-    expect_field(vu.verify(&model(json!({"verificationType": "", "phoneNumber": "2001004011"}))).await, "verificationType");
-    expect_field(vu.verify(&model(json!({"verificationType": "bogus", "phoneNumber": "2001004011"}))).await, "verificationType");
-    expect_field(vu.verify(&model(json!({"verificationType": "verifiedUser", "phoneNumber": ""}))).await, "phoneNumber");
+    expect_field(
+        vu.verify(&model(json!({"verificationType": "", "phoneNumber": "2001004011"}))).await,
+        "verificationType",
+    );
+    expect_field(
+        vu.verify(&model(json!({"verificationType": "bogus", "phoneNumber": "2001004011"}))).await,
+        "verificationType",
+    );
+    expect_field(
+        vu.verify(&model(json!({"verificationType": "verifiedUser", "phoneNumber": ""}))).await,
+        "phoneNumber",
+    );
     let legacy = json!({"possessionType": "desktop", "firstName": "A", "lastName": "B", "phoneNumber": "2001004011"});
     expect_field(vu.verify_with_possession(&model(legacy.clone())).await, "finalTargetUrl");
     let mut l2 = legacy.clone();
@@ -77,7 +103,8 @@ async fn every_rule_rejects_bad_input_before_the_network() {
     expect_field(vu.verify_with_possession(&model(l2)).await, "lastName");
     expect_field(vu.verify_status(&model(json!({}))).await, "correlationId");
     expect_field(vu.verify_status(&model(json!({"correlationId": "123"}))).await, "correlationId");
-    let item = json!({"verificationType": "verifiedUser", "firstName": "A", "lastName": "B", "phoneNumber": "2001004011"});
+    let item =
+        json!({"verificationType": "verifiedUser", "firstName": "A", "lastName": "B", "phoneNumber": "2001004011"});
     expect_field(vu.verify_batch(&model(json!({"items": []}))).await, "items");
     expect_field(vu.verify_batch(&model(json!({"items": items(101, item.clone())}))).await, "items");
     let mut bad = item.clone();
@@ -91,7 +118,8 @@ async fn every_rule_rejects_bad_input_before_the_network() {
         "clientRequestId",
     );
     expect_field(
-        un.unify(&model(json!({"possessionType": "desktop", "clientRequestId": "r1", "phoneNumber": "2001004014"}))).await,
+        un.unify(&model(json!({"possessionType": "desktop", "clientRequestId": "r1", "phoneNumber": "2001004014"})))
+            .await,
         "finalTargetUrl",
     );
     expect_field(un.unify(&model(json!({"possessionType": "none", "clientRequestId": "r1"}))).await, "phoneNumber");
@@ -103,7 +131,10 @@ async fn every_rule_rejects_bad_input_before_the_network() {
     expect_field(un.bind(&model(json!({"correlationId": CID, "phoneNumber": "+"}))).await, "phoneNumber");
 
     // device
-    expect_field(client.device().revoke(&model(json!({"clientRequestId": "", "deviceId": "d"}))).await, "clientRequestId");
+    expect_field(
+        client.device().revoke(&model(json!({"clientRequestId": "", "deviceId": "d"}))).await,
+        "clientRequestId",
+    );
     expect_field(client.device().revoke(&model(json!({"clientRequestId": "r", "deviceId": ""}))).await, "deviceId");
 
     // identity manager

@@ -11,8 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use prove_core::webhook::{
-    self, body_sha256_hex, sample_payload, sign_test_webhook, EventType, WebhookVerifier,
-    MAX_BODY_LEN, MAX_TOKEN_LEN,
+    self, body_sha256_hex, sample_payload, sign_test_webhook, EventType, WebhookVerifier, MAX_BODY_LEN, MAX_TOKEN_LEN,
 };
 use prove_core::{Error, ErrorKind};
 use serde_json::{json, Value};
@@ -63,11 +62,7 @@ fn mac(alg: MacAlg, key: &[u8], input: &[u8]) -> Vec<u8> {
 
 /// A compact JWT from raw JSON values, MACed with `alg` under `key`.
 fn token_with(header: &Value, claims: &Value, key: &[u8], alg: MacAlg) -> String {
-    let input = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(claims.to_string().as_bytes())
-    );
+    let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
     let sig = mac(alg, key, input.as_bytes());
     format!("{input}.{}", b64(&sig))
 }
@@ -88,12 +83,7 @@ fn claims_for(body: &[u8], at: SystemTime) -> Value {
 }
 
 fn good_token(body: &[u8]) -> String {
-    token_with(
-        &hs256_header(),
-        &claims_for(body, now()),
-        SECRET.as_bytes(),
-        MacAlg::Sha256,
-    )
+    token_with(&hs256_header(), &claims_for(body, now()), SECRET.as_bytes(), MacAlg::Sha256)
 }
 
 fn body() -> Vec<u8> {
@@ -130,18 +120,11 @@ fn check(authorization: &str, body: &[u8]) -> prove_core::Result<webhook::Webhoo
 #[track_caller]
 fn assert_rejected(result: prove_core::Result<webhook::WebhookPayload>, needle: &str, token: &str) {
     let err: Error = match result {
-        Ok(p) => panic!(
-            "expected rejection ({needle}), got a payload with {} notifications",
-            p.notifications.len()
-        ),
+        Ok(p) => panic!("expected rejection ({needle}), got a payload with {} notifications", p.notifications.len()),
         Err(e) => e,
     };
     assert_eq!(err.kind(), ErrorKind::Webhook, "{err}");
-    assert!(
-        err.message.contains(needle),
-        "message {:?} should contain {needle:?}",
-        err.message
-    );
+    assert!(err.message.contains(needle), "message {:?} should contain {needle:?}", err.message);
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains(SECRET), "error shows the secret");
     if let Some(sig) = token.rsplit('.').next().filter(|s| s.len() > 8) {
@@ -167,18 +150,9 @@ fn accepts_bearer_header_and_parses_notifications() {
     assert_eq!(first.event, "phone number change detected");
     assert_eq!(first.event_type, EventType::PhoneNumberChange);
     assert_eq!(first.event_timestamp, "2025-01-23T10:11:12Z");
-    assert_eq!(
-        first.event_time(),
-        Some(UNIX_EPOCH + Duration::from_secs(1_737_627_072))
-    );
-    assert_eq!(
-        first.client_customer_id.as_deref(),
-        Some("customer-key-7781")
-    );
-    assert_eq!(
-        first.identity_id.as_deref(),
-        Some("64ec34e4-6b91-427c-839c-b443dd1570fc")
-    );
+    assert_eq!(first.event_time(), Some(UNIX_EPOCH + Duration::from_secs(1_737_627_072)));
+    assert_eq!(first.client_customer_id.as_deref(), Some("customer-key-7781"));
+    assert_eq!(first.identity_id.as_deref(), Some("64ec34e4-6b91-427c-839c-b443dd1570fc"));
     assert_eq!(payload.notifications[1].event_type, EventType::Disconnect);
 }
 
@@ -189,11 +163,7 @@ fn accepts_bare_token_and_any_bearer_case() {
     assert!(check(&token, &body).is_ok());
     assert!(check(&format!("bearer {token}"), &body).is_ok());
     assert!(check(&format!("  BEARER   {token}  "), &body).is_ok());
-    assert_rejected(
-        check(&format!("Basic {token}"), &body),
-        "not a Bearer token",
-        &token,
-    );
+    assert_rejected(check(&format!("Basic {token}"), &body), "not a Bearer token", &token);
 }
 
 #[test]
@@ -204,16 +174,8 @@ fn accepts_token_without_body_hash_unless_required() {
     let token = token_with(&hs256_header(), &claims, SECRET.as_bytes(), MacAlg::Sha256);
     assert!(check(&token, &body).is_ok());
 
-    let strict = WebhookVerifier::builder()
-        .secret(SECRET)
-        .require_body_hash(true)
-        .build()
-        .unwrap();
-    assert_rejected(
-        strict.verify_at(&token, &body, now()),
-        "no body_sha256",
-        &token,
-    );
+    let strict = WebhookVerifier::builder().secret(SECRET).require_body_hash(true).build().unwrap();
+    assert_rejected(strict.verify_at(&token, &body, now()), "no body_sha256", &token);
     // With the claim present the strict verifier accepts.
     assert!(strict.verify_at(&good_token(&body), &body, now()).is_ok());
 }
@@ -221,39 +183,21 @@ fn accepts_token_without_body_hash_unless_required() {
 #[test]
 fn rotation_tries_each_secret_in_turn() {
     let body = body();
-    let signed_with_new = token_with(
-        &hs256_header(),
-        &claims_for(&body, now()),
-        OTHER_SECRET.as_bytes(),
-        MacAlg::Sha256,
-    );
+    let signed_with_new =
+        token_with(&hs256_header(), &claims_for(&body, now()), OTHER_SECRET.as_bytes(), MacAlg::Sha256);
     // Old secret alone: refused.
-    assert_rejected(
-        check(&signed_with_new, &body),
-        "does not match",
-        &signed_with_new,
-    );
+    assert_rejected(check(&signed_with_new, &body), "does not match", &signed_with_new);
     // Both secrets (old first): accepted by the second.
     let payload = webhook::verify(&signed_with_new, &body, &[SECRET, OTHER_SECRET], now());
     assert!(payload.is_ok());
 
-    let verifier = WebhookVerifier::builder()
-        .secrets([SECRET, OTHER_SECRET])
-        .build()
-        .unwrap();
-    let detailed = verifier
-        .verify_detailed_at(&signed_with_new, &body, now())
-        .unwrap();
+    let verifier = WebhookVerifier::builder().secrets([SECRET, OTHER_SECRET]).build().unwrap();
+    let detailed = verifier.verify_detailed_at(&signed_with_new, &body, now()).unwrap();
     assert_eq!(detailed.secret_index, 1);
-    assert_eq!(
-        detailed.token_id.as_deref(),
-        Some("5b0a64f4-7f55-4f0c-9d4e-0c7f1c1f7a01")
-    );
+    assert_eq!(detailed.token_id.as_deref(), Some("5b0a64f4-7f55-4f0c-9d4e-0c7f1c1f7a01"));
     assert_eq!(unix(detailed.issued_at), unix(now()));
     assert_eq!(unix(detailed.expires_at), unix(now()) + 300);
-    let detailed = verifier
-        .verify_detailed_at(&good_token(&body), &body, now())
-        .unwrap();
+    let detailed = verifier.verify_detailed_at(&good_token(&body), &body, now()).unwrap();
     assert_eq!(detailed.secret_index, 0);
 }
 
@@ -313,11 +257,7 @@ fn leeway_allows_small_clock_differences() {
         assert!(check(&token, &body).is_ok(), "{claims}");
     }
     // With no leeway, the expired one is refused.
-    let strict = WebhookVerifier::builder()
-        .secret(SECRET)
-        .leeway(Duration::ZERO)
-        .build()
-        .unwrap();
+    let strict = WebhookVerifier::builder().secret(SECRET).leeway(Duration::ZERO).build().unwrap();
     let token = token_with(
         &hs256_header(),
         &json!({"iss": "Prove Identity", "iat": iat - 330, "exp": iat - 30}),
@@ -331,17 +271,9 @@ fn leeway_allows_small_clock_differences() {
 fn injected_clock_is_used() {
     let body = body();
     let token = good_token(&body);
-    let on_time = WebhookVerifier::builder()
-        .secret(SECRET)
-        .clock(now)
-        .build()
-        .unwrap();
+    let on_time = WebhookVerifier::builder().secret(SECRET).clock(now).build().unwrap();
     assert!(on_time.verify(&token, &body).is_ok());
-    let late = WebhookVerifier::builder()
-        .secret(SECRET)
-        .clock(|| now() + Duration::from_secs(3600))
-        .build()
-        .unwrap();
+    let late = WebhookVerifier::builder().secret(SECRET).clock(|| now() + Duration::from_secs(3600)).build().unwrap();
     assert_rejected(late.verify(&token, &body), "expired", &token);
 }
 
@@ -353,10 +285,7 @@ fn sign_test_webhook_matches_the_shared_format() {
     let token = header.strip_prefix("Bearer ").expect("Bearer prefix");
     let parts: Vec<&str> = token.split('.').collect();
     assert_eq!(parts.len(), 3);
-    assert_eq!(
-        URL_SAFE_NO_PAD.decode(parts[0]).unwrap(),
-        br#"{"alg":"HS256","typ":"JWT"}"#
-    );
+    assert_eq!(URL_SAFE_NO_PAD.decode(parts[0]).unwrap(), br#"{"alg":"HS256","typ":"JWT"}"#);
     let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
     assert_eq!(claims["iss"], "Prove Identity");
     assert_eq!(claims["iat"], unix(now()));
@@ -366,24 +295,13 @@ fn sign_test_webhook_matches_the_shared_format() {
     assert_eq!(jti.len(), 36);
     assert_eq!(jti.as_bytes()[14], b'4', "uuid v4");
     // Signature: HMAC-SHA256 of "header.claims" with the secret's UTF-8 bytes.
-    let expected = mac(
-        MacAlg::Sha256,
-        SECRET.as_bytes(),
-        format!("{}.{}", parts[0], parts[1]).as_bytes(),
-    );
+    let expected = mac(MacAlg::Sha256, SECRET.as_bytes(), format!("{}.{}", parts[0], parts[1]).as_bytes());
     assert_eq!(URL_SAFE_NO_PAD.decode(parts[2]).unwrap(), expected);
 
     // The sample body has the documented shape.
     let v: Value = serde_json::from_slice(&body).unwrap();
     let n = &v["notifications"][0];
-    for key in [
-        "eventId",
-        "event",
-        "eventType",
-        "eventTimestamp",
-        "clientCustomerId",
-        "identityId",
-    ] {
+    for key in ["eventId", "event", "eventType", "eventTimestamp", "clientCustomerId", "identityId"] {
         assert!(n[key].is_string(), "{key}");
     }
     assert_eq!(n["eventType"], "LINE_TYPE_CHANGE");
@@ -400,15 +318,9 @@ fn debug_output_hides_secrets_and_customer_ids() {
     let shown = format!("{payload:?}");
     assert!(!shown.contains("customer-key-7781"), "{shown}");
     assert!(shown.contains("PhoneNumberChange"), "{shown}");
-    let verifier = WebhookVerifier::builder()
-        .secrets([SECRET, OTHER_SECRET])
-        .build()
-        .unwrap();
+    let verifier = WebhookVerifier::builder().secrets([SECRET, OTHER_SECRET]).build().unwrap();
     let shown = format!("{verifier:?}");
-    assert!(
-        !shown.contains(SECRET) && !shown.contains(OTHER_SECRET),
-        "{shown}"
-    );
+    assert!(!shown.contains(SECRET) && !shown.contains(OTHER_SECRET), "{shown}");
     assert!(shown.contains("2 redacted"), "{shown}");
 }
 
@@ -420,11 +332,7 @@ fn builder_refuses_missing_or_empty_secrets() {
     assert_eq!(err.kind(), ErrorKind::Webhook);
     let body = body();
     let none: [&str; 0] = [];
-    assert_rejected(
-        webhook::verify(&good_token(&body), &body, &none, now()),
-        "no webhook secret",
-        "",
-    );
+    assert_rejected(webhook::verify(&good_token(&body), &body, &none, now()), "no webhook secret", "");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -442,11 +350,8 @@ fn rejects_alg_none_with_empty_signature() {
     );
     assert_rejected(check(&token, &body), "unsupported alg none", &token);
     // Capitalised variants too.
-    let token = format!(
-        "{}.{}.",
-        b64(json!({"alg": "None"}).to_string().as_bytes()),
-        b64(claims.to_string().as_bytes())
-    );
+    let token =
+        format!("{}.{}.", b64(json!({"alg": "None"}).to_string().as_bytes()), b64(claims.to_string().as_bytes()));
     assert_rejected(check(&token, &body), "unsupported alg None", &token);
 }
 
@@ -454,18 +359,10 @@ fn rejects_alg_none_with_empty_signature() {
 fn rejects_alg_none_with_any_signature() {
     let body = body();
     // A perfectly valid HMAC-SHA256 under the real secret does not make "none" acceptable.
-    let token = token_with(
-        &json!({"alg": "none", "typ": "JWT"}),
-        &claims_for(&body, now()),
-        SECRET.as_bytes(),
-        MacAlg::Sha256,
-    );
+    let token =
+        token_with(&json!({"alg": "none", "typ": "JWT"}), &claims_for(&body, now()), SECRET.as_bytes(), MacAlg::Sha256);
     assert_rejected(check(&token, &body), "unsupported alg none", &token);
-    let token = format!(
-        "{}{}",
-        &token[..token.rfind('.').unwrap() + 1],
-        b64(b"anything")
-    );
+    let token = format!("{}{}", &token[..token.rfind('.').unwrap() + 1], b64(b"anything"));
     assert_rejected(check(&token, &body), "unsupported alg none", &token);
 }
 
@@ -473,19 +370,9 @@ fn rejects_alg_none_with_any_signature() {
 fn rejects_hs512_and_hs384() {
     let body = body();
     let claims = claims_for(&body, now());
-    let token = token_with(
-        &json!({"alg": "HS512", "typ": "JWT"}),
-        &claims,
-        SECRET.as_bytes(),
-        MacAlg::Sha512,
-    );
+    let token = token_with(&json!({"alg": "HS512", "typ": "JWT"}), &claims, SECRET.as_bytes(), MacAlg::Sha512);
     assert_rejected(check(&token, &body), "unsupported alg HS512", &token);
-    let token = token_with(
-        &json!({"alg": "HS384", "typ": "JWT"}),
-        &claims,
-        SECRET.as_bytes(),
-        MacAlg::Sha384,
-    );
+    let token = token_with(&json!({"alg": "HS384", "typ": "JWT"}), &claims, SECRET.as_bytes(), MacAlg::Sha384);
     assert_rejected(check(&token, &body), "unsupported alg HS384", &token);
 }
 
@@ -495,17 +382,8 @@ fn rejects_asymmetric_algs_even_when_hmac_signed_with_the_secret() {
     let body = body();
     let claims = claims_for(&body, now());
     for alg in ["RS256", "ES256", "PS256", "EdDSA"] {
-        let token = token_with(
-            &json!({"alg": alg, "typ": "JWT"}),
-            &claims,
-            SECRET.as_bytes(),
-            MacAlg::Sha256,
-        );
-        assert_rejected(
-            check(&token, &body),
-            &format!("unsupported alg {alg}"),
-            &token,
-        );
+        let token = token_with(&json!({"alg": alg, "typ": "JWT"}), &claims, SECRET.as_bytes(), MacAlg::Sha256);
+        assert_rejected(check(&token, &body), &format!("unsupported alg {alg}"), &token);
     }
 }
 
@@ -513,57 +391,24 @@ fn rejects_asymmetric_algs_even_when_hmac_signed_with_the_secret() {
 fn rejects_missing_or_odd_alg_and_crit_headers() {
     let body = body();
     let claims = claims_for(&body, now());
-    let token = token_with(
-        &json!({"typ": "JWT"}),
-        &claims,
-        SECRET.as_bytes(),
-        MacAlg::Sha256,
-    );
+    let token = token_with(&json!({"typ": "JWT"}), &claims, SECRET.as_bytes(), MacAlg::Sha256);
     assert_rejected(check(&token, &body), "no alg", &token);
-    let token = token_with(
-        &json!({"alg": ["HS256"]}),
-        &claims,
-        SECRET.as_bytes(),
-        MacAlg::Sha256,
-    );
+    let token = token_with(&json!({"alg": ["HS256"]}), &claims, SECRET.as_bytes(), MacAlg::Sha256);
     assert_rejected(check(&token, &body), "alg is not a string", &token);
-    let token = token_with(
-        &json!({"alg": "hs256"}),
-        &claims,
-        SECRET.as_bytes(),
-        MacAlg::Sha256,
-    );
+    let token = token_with(&json!({"alg": "hs256"}), &claims, SECRET.as_bytes(), MacAlg::Sha256);
     assert_rejected(check(&token, &body), "unsupported alg hs256", &token);
-    let token = token_with(
-        &json!({"alg": "HS256", "crit": ["b64"], "b64": false}),
-        &claims,
-        SECRET.as_bytes(),
-        MacAlg::Sha256,
-    );
+    let token =
+        token_with(&json!({"alg": "HS256", "crit": ["b64"], "b64": false}), &claims, SECRET.as_bytes(), MacAlg::Sha256);
     assert_rejected(check(&token, &body), "crit", &token);
     // An alg name that could carry content is not echoed.
-    let token = token_with(
-        &json!({"alg": "<script>alert(1)</script>"}),
-        &claims,
-        SECRET.as_bytes(),
-        MacAlg::Sha256,
-    );
-    assert_rejected(
-        check(&token, &body),
-        "unsupported alg (unprintable)",
-        &token,
-    );
+    let token = token_with(&json!({"alg": "<script>alert(1)</script>"}), &claims, SECRET.as_bytes(), MacAlg::Sha256);
+    assert_rejected(check(&token, &body), "unsupported alg (unprintable)", &token);
 }
 
 #[test]
 fn rejects_wrong_secret() {
     let body = body();
-    let token = token_with(
-        &hs256_header(),
-        &claims_for(&body, now()),
-        b"not-the-secret",
-        MacAlg::Sha256,
-    );
+    let token = token_with(&hs256_header(), &claims_for(&body, now()), b"not-the-secret", MacAlg::Sha256);
     assert_rejected(check(&token, &body), "signature does not match", &token);
 }
 
@@ -575,27 +420,13 @@ fn rejects_tampered_claims_with_original_signature() {
     // Extend the expiry, keep header and signature.
     let mut claims = claims_for(&body, now());
     claims["exp"] = json!(unix(now()) + 86_400);
-    let forged = format!(
-        "{}.{}.{}",
-        parts[0],
-        b64(claims.to_string().as_bytes()),
-        parts[2]
-    );
+    let forged = format!("{}.{}.{}", parts[0], b64(claims.to_string().as_bytes()), parts[2]);
     assert_rejected(check(&forged, &body), "signature does not match", &forged);
     // Swap the body and its hash, keep the signature.
     let other_body = br#"{"notifications":[]}"#;
     let claims = claims_for(other_body, now());
-    let forged = format!(
-        "{}.{}.{}",
-        parts[0],
-        b64(claims.to_string().as_bytes()),
-        parts[2]
-    );
-    assert_rejected(
-        check(&forged, other_body),
-        "signature does not match",
-        &forged,
-    );
+    let forged = format!("{}.{}.{}", parts[0], b64(claims.to_string().as_bytes()), parts[2]);
+    assert_rejected(check(&forged, other_body), "signature does not match", &forged);
     // Flip one signature bit.
     let mut sig = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
     sig[0] ^= 1;
@@ -607,10 +438,7 @@ fn rejects_tampered_claims_with_original_signature() {
 fn rejects_tampered_body() {
     let body = body();
     let token = good_token(&body);
-    let tampered = String::from_utf8(body.clone())
-        .unwrap()
-        .replace("DISCONNECT", "PORT")
-        .into_bytes();
+    let tampered = String::from_utf8(body.clone()).unwrap().replace("DISCONNECT", "PORT").into_bytes();
     assert_rejected(check(&token, &tampered), "body does not match", &token);
     // Even one extra byte of whitespace.
     let mut padded = body.clone();
@@ -651,17 +479,9 @@ fn rejects_too_old_token() {
     let token = token_with(&hs256_header(), &claims, SECRET.as_bytes(), MacAlg::Sha256);
     assert_rejected(check(&token, &body), "too old", &token);
     // A larger configured age accepts it; a smaller one refuses a 2-minute-old token.
-    let relaxed = WebhookVerifier::builder()
-        .secret(SECRET)
-        .max_age(Duration::from_secs(3600))
-        .build()
-        .unwrap();
+    let relaxed = WebhookVerifier::builder().secret(SECRET).max_age(Duration::from_secs(3600)).build().unwrap();
     assert!(relaxed.verify_at(&token, &body, now()).is_ok());
-    let tight = WebhookVerifier::builder()
-        .secret(SECRET)
-        .max_age(Duration::from_secs(60))
-        .build()
-        .unwrap();
+    let tight = WebhookVerifier::builder().secret(SECRET).max_age(Duration::from_secs(60)).build().unwrap();
     let token = token_with(
         &hs256_header(),
         &claims_for(&body, now() - Duration::from_secs(120)),
@@ -683,12 +503,7 @@ fn rejects_not_yet_valid_token() {
 #[test]
 fn rejects_wrong_or_missing_issuer() {
     let body = body();
-    for iss in [
-        json!("Prove identity"),
-        json!("Attacker"),
-        json!(""),
-        json!(42),
-    ] {
+    for iss in [json!("Prove identity"), json!("Attacker"), json!(""), json!(42)] {
         let mut claims = claims_for(&body, now());
         claims["iss"] = iss;
         let token = token_with(&hs256_header(), &claims, SECRET.as_bytes(), MacAlg::Sha256);
@@ -750,11 +565,7 @@ fn rejects_garbage_base64_and_json() {
     let body = body();
     assert_rejected(check("!!!.###.$$$", &body), "invalid characters", "");
     // Standard base64 alphabet with padding is not base64url.
-    assert_rejected(
-        check("eyJhbGciOiJIUzI1NiJ9=.e30.AAAA", &body),
-        "invalid characters",
-        "",
-    );
+    assert_rejected(check("eyJhbGciOiJIUzI1NiJ9=.e30.AAAA", &body), "invalid characters", "");
     // Valid base64url, not JSON.
     let token = format!("{}.{}.{}", b64(b"not json"), b64(b"{}"), b64(&[0; 32]));
     assert_rejected(check(&token, &body), "header is not valid JSON", &token);
@@ -764,30 +575,16 @@ fn rejects_garbage_base64_and_json() {
     // Impossible base64url length in a correctly signed claims segment (claims are only read
     // after the signature checks out; an unsigned one fails on the signature first).
     let input = format!("{}.A", b64(hs256_header().to_string().as_bytes()));
-    let token = format!(
-        "{input}.{}",
-        b64(&mac(MacAlg::Sha256, SECRET.as_bytes(), input.as_bytes()))
-    );
+    let token = format!("{input}.{}", b64(&mac(MacAlg::Sha256, SECRET.as_bytes(), input.as_bytes())));
     assert_rejected(check(&token, &body), "claims is not base64url", &token);
     let token = format!("{input}.{}", b64(&[0; 32]));
     assert_rejected(check(&token, &body), "signature does not match", &token);
     // A signature that is not base64url.
-    let token = format!(
-        "{}.{}.A",
-        b64(hs256_header().to_string().as_bytes()),
-        b64(b"{}")
-    );
+    let token = format!("{}.{}.A", b64(hs256_header().to_string().as_bytes()), b64(b"{}"));
     assert_rejected(check(&token, &body), "signature is not base64url", &token);
     // Correctly signed claims that are not JSON.
-    let input = format!(
-        "{}.{}",
-        b64(hs256_header().to_string().as_bytes()),
-        b64(b"\xff\xfe")
-    );
-    let token = format!(
-        "{input}.{}",
-        b64(&mac(MacAlg::Sha256, SECRET.as_bytes(), input.as_bytes()))
-    );
+    let input = format!("{}.{}", b64(hs256_header().to_string().as_bytes()), b64(b"\xff\xfe"));
+    let token = format!("{input}.{}", b64(&mac(MacAlg::Sha256, SECRET.as_bytes(), input.as_bytes())));
     assert_rejected(check(&token, &body), "claims is not valid JSON", &token);
 }
 
@@ -807,22 +604,12 @@ fn rejects_oversized_token_and_body() {
 
 #[test]
 fn rejects_signed_body_that_is_not_a_notification_payload() {
-    for body in [
-        &b"not json"[..],
-        br#"{"notifications":"nope"}"#,
-        br#"{"other":[]}"#,
-        b"",
-    ] {
+    for body in [&b"not json"[..], br#"{"notifications":"nope"}"#, br#"{"other":[]}"#, b""] {
         let token = good_token(body);
-        assert_rejected(
-            check(&token, body),
-            "not a valid notification payload",
-            &token,
-        );
+        assert_rejected(check(&token, body), "not a valid notification payload", &token);
     }
     // The error does not quote the body's content.
-    let body =
-        br#"{"notifications":[{"eventId":"e","eventType":7,"clientCustomerId":"private-value"}]}"#;
+    let body = br#"{"notifications":[{"eventId":"e","eventType":7,"clientCustomerId":"private-value"}]}"#;
     let err = check(&good_token(body), body).unwrap_err();
     assert!(!err.message.contains("private-value"), "{}", err.message);
 }

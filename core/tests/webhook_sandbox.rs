@@ -55,10 +55,7 @@ async fn read_message(stream: &mut TcpStream) -> Message {
         }
         rest.truncate(len);
         rest
-    } else if headers
-        .get("transfer-encoding")
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
-    {
+    } else if headers.get("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
         // Read to the terminating chunk, then decode.
         while !rest.windows(5).any(|w| w == b"0\r\n\r\n") {
             let mut chunk = [0u8; 4096];
@@ -69,13 +66,10 @@ async fn read_message(stream: &mut TcpStream) -> Message {
         let mut out = Vec::new();
         let mut i = 0;
         loop {
-            let line_end = i + rest[i..]
-                .windows(2)
-                .position(|w| w == b"\r\n")
-                .expect("chunk size");
+            let line_end = i + rest[i..].windows(2).position(|w| w == b"\r\n").expect("chunk size");
             let size_text = std::str::from_utf8(&rest[i..line_end]).expect("chunk size text");
-            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-                .expect("hex chunk size");
+            let size =
+                usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16).expect("hex chunk size");
             if size == 0 {
                 break;
             }
@@ -87,28 +81,18 @@ async fn read_message(stream: &mut TcpStream) -> Message {
         stream.read_to_end(&mut rest).await.expect("read to end");
         rest
     };
-    Message {
-        start_line,
-        headers,
-        body,
-    }
+    Message { start_line, headers, body }
 }
 
 /// A one-shot webhook receiver on loopback: answers 200 and hands over what it received.
 async fn receiver() -> (String, oneshot::Receiver<Message>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!(
-        "http://{}/hooks/prove?source=sandbox",
-        listener.local_addr().expect("addr")
-    );
+    let url = format!("http://{}/hooks/prove?source=sandbox", listener.local_addr().expect("addr"));
     let (tx, rx) = oneshot::channel();
     tokio::spawn(async move {
         let (mut stream, _) = listener.accept().await.expect("accept");
         let message = read_message(&mut stream).await;
-        stream
-            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-            .await
-            .expect("answer");
+        stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await.expect("answer");
         let _ = stream.shutdown().await;
         let _ = tx.send(message);
     });
@@ -117,14 +101,8 @@ async fn receiver() -> (String, oneshot::Receiver<Message>) {
 
 /// POSTs JSON to a sandbox control endpoint; returns status and JSON body.
 async fn control(sandbox: &Sandbox, path: &str, body: &Value) -> (u16, Value) {
-    let authority = sandbox
-        .base_url()
-        .strip_prefix("http://")
-        .expect("http base url")
-        .to_owned();
-    let mut stream = TcpStream::connect(authority.as_str())
-        .await
-        .expect("connect to sandbox");
+    let authority = sandbox.base_url().strip_prefix("http://").expect("http base url").to_owned();
+    let mut stream = TcpStream::connect(authority.as_str()).await.expect("connect to sandbox");
     let body = body.to_string();
     let request = format!(
         "POST {path} HTTP/1.1\r\nhost: {authority}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
@@ -132,12 +110,7 @@ async fn control(sandbox: &Sandbox, path: &str, body: &Value) -> (u16, Value) {
     );
     stream.write_all(request.as_bytes()).await.expect("send");
     let response = read_message(&mut stream).await;
-    let status: u16 = response
-        .start_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status line");
+    let status: u16 = response.start_line.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status line");
     let json = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
     (status, json)
 }
@@ -161,43 +134,19 @@ async fn sandbox_delivers_a_webhook_the_core_verifies() {
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["status"], 200, "receiver status reported back");
 
-    let message = tokio::time::timeout(LIMIT, received)
-        .await
-        .expect("delivery in time")
-        .expect("captured");
-    assert_eq!(
-        message.start_line,
-        "POST /hooks/prove?source=sandbox HTTP/1.1"
-    );
-    assert_eq!(
-        message.headers.get("content-type").map(String::as_str),
-        Some("application/json")
-    );
-    let correlation = message
-        .headers
-        .get("x-correlation-id")
-        .expect("X-Correlation-ID");
+    let message = tokio::time::timeout(LIMIT, received).await.expect("delivery in time").expect("captured");
+    assert_eq!(message.start_line, "POST /hooks/prove?source=sandbox HTTP/1.1");
+    assert_eq!(message.headers.get("content-type").map(String::as_str), Some("application/json"));
+    let correlation = message.headers.get("x-correlation-id").expect("X-Correlation-ID");
     assert_eq!(answer["correlationId"].as_str(), Some(correlation.as_str()));
-    let authorization = message
-        .headers
-        .get("x-prove-authorization")
-        .expect("X-Prove-Authorization");
+    let authorization = message.headers.get("x-prove-authorization").expect("X-Prove-Authorization");
     assert!(authorization.starts_with("Bearer "), "Bearer scheme");
 
     // The strict verifier: body hash required, real clock.
-    let verifier = WebhookVerifier::builder()
-        .secret(SECRET)
-        .require_body_hash(true)
-        .build()
-        .expect("verifier");
-    let verified = verifier
-        .verify_detailed(authorization, &message.body)
-        .expect("verifies");
+    let verifier = WebhookVerifier::builder().secret(SECRET).require_body_hash(true).build().expect("verifier");
+    let verified = verifier.verify_detailed(authorization, &message.body).expect("verifies");
     assert!(verified.token_id.is_some(), "jti present");
-    let expires_in = verified
-        .expires_at
-        .duration_since(verified.issued_at)
-        .expect("exp after iat");
+    let expires_in = verified.expires_at.duration_since(verified.issued_at).expect("exp after iat");
     assert_eq!(expires_in, webhook::TEST_TOKEN_LIFETIME);
     let payload = verified.payload;
     assert_eq!(payload.notifications.len(), 1);
@@ -206,46 +155,29 @@ async fn sandbox_delivers_a_webhook_the_core_verifies() {
     assert!(!n.event_id.is_empty() && !n.event.is_empty());
     assert!(n.identity_id.is_some() && n.client_customer_id.is_some());
     let event_time = n.event_time().expect("RFC 3339 eventTimestamp");
-    let skew = event_time
-        .duration_since(SystemTime::now())
-        .unwrap_or_else(|e| e.duration());
+    let skew = event_time.duration_since(SystemTime::now()).unwrap_or_else(|e| e.duration());
     assert!(skew < Duration::from_secs(120), "event time near now");
 
     // The same delivery fails with the wrong secret or a modified body.
-    let wrong = webhook::verify(
-        authorization,
-        &message.body,
-        &["whsec_other"],
-        SystemTime::now(),
-    )
-    .expect_err("wrong secret");
+    let wrong =
+        webhook::verify(authorization, &message.body, &["whsec_other"], SystemTime::now()).expect_err("wrong secret");
     assert_eq!(wrong.kind(), ErrorKind::Webhook);
     let mut tampered = message.body.clone();
     tampered.extend_from_slice(b"\n");
-    let err = verifier
-        .verify(authorization, &tampered)
-        .expect_err("tampered body");
-    assert!(
-        err.message.contains("body does not match"),
-        "{}",
-        err.message
-    );
+    let err = verifier.verify(authorization, &tampered).expect_err("tampered body");
+    assert!(err.message.contains("body does not match"), "{}", err.message);
 }
 
 #[tokio::test]
 async fn sandbox_signed_tokens_and_core_signed_tokens_have_the_same_shape() {
     let sandbox = Sandbox::start().await.expect("sandbox");
-    let (status, signed) = control(
-        &sandbox,
-        "/sandbox/webhook/sign",
-        &json!({"secret": SECRET, "eventType": "PORT"}),
-    )
-    .await;
+    let (status, signed) =
+        control(&sandbox, "/sandbox/webhook/sign", &json!({"secret": SECRET, "eventType": "PORT"})).await;
     assert_eq!(status, 200, "{signed}");
     let sandbox_auth = signed["authorization"].as_str().expect("authorization");
     let sandbox_body = signed["body"].as_str().expect("body").as_bytes().to_vec();
-    let payload = webhook::verify(sandbox_auth, &sandbox_body, &[SECRET], SystemTime::now())
-        .expect("sandbox token verifies");
+    let payload =
+        webhook::verify(sandbox_auth, &sandbox_body, &[SECRET], SystemTime::now()).expect("sandbox token verifies");
     assert_eq!(payload.notifications[0].event_type, EventType::Port);
 
     let body = sample_payload(&EventType::Port, SystemTime::now());
@@ -253,12 +185,8 @@ async fn sandbox_signed_tokens_and_core_signed_tokens_have_the_same_shape() {
     assert!(webhook::verify(&core_auth, &core_body, &[SECRET], SystemTime::now()).is_ok());
 
     // Identical header bytes; the same claim names and types; the same lifetime.
-    assert_eq!(
-        decode_segment(sandbox_auth, 0),
-        decode_segment(&core_auth, 0)
-    );
-    let sandbox_claims: Value =
-        serde_json::from_slice(&decode_segment(sandbox_auth, 1)).expect("json");
+    assert_eq!(decode_segment(sandbox_auth, 0), decode_segment(&core_auth, 0));
+    let sandbox_claims: Value = serde_json::from_slice(&decode_segment(sandbox_auth, 1)).expect("json");
     let core_claims: Value = serde_json::from_slice(&decode_segment(&core_auth, 1)).expect("json");
     let shape = |v: &Value| -> BTreeMap<String, &'static str> {
         v.as_object()
@@ -283,12 +211,7 @@ async fn sandbox_signed_tokens_and_core_signed_tokens_have_the_same_shape() {
     // The sample payloads have the same notification keys.
     let keys = |body: &[u8]| -> Vec<String> {
         let v: Value = serde_json::from_slice(body).expect("json body");
-        let mut k: Vec<String> = v["notifications"][0]
-            .as_object()
-            .expect("notification")
-            .keys()
-            .cloned()
-            .collect();
+        let mut k: Vec<String> = v["notifications"][0].as_object().expect("notification").keys().cloned().collect();
         k.sort();
         k
     };
@@ -298,22 +221,14 @@ async fn sandbox_signed_tokens_and_core_signed_tokens_have_the_same_shape() {
 #[tokio::test]
 async fn stale_sandbox_token_is_refused() {
     let sandbox = Sandbox::start().await.expect("sandbox");
-    let now = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs();
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).expect("after 1970").as_secs();
     // Issued 20 minutes ago with a 5-minute lifetime: expired.
-    let (status, signed) = control(
-        &sandbox,
-        "/sandbox/webhook/sign",
-        &json!({"secret": SECRET, "iat": now - 1200}),
-    )
-    .await;
+    let (status, signed) =
+        control(&sandbox, "/sandbox/webhook/sign", &json!({"secret": SECRET, "iat": now - 1200})).await;
     assert_eq!(status, 200, "{signed}");
     let auth = signed["authorization"].as_str().expect("authorization");
     let body = signed["body"].as_str().expect("body");
-    let err =
-        webhook::verify(auth, body.as_bytes(), &[SECRET], SystemTime::now()).expect_err("stale");
+    let err = webhook::verify(auth, body.as_bytes(), &[SECRET], SystemTime::now()).expect_err("stale");
     assert_eq!(err.kind(), ErrorKind::Webhook);
     assert!(err.message.contains("expired"), "{}", err.message);
 }

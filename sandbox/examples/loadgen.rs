@@ -53,12 +53,7 @@ struct Opts {
 }
 
 fn parse() -> Result<Opts, String> {
-    let mut o = Opts {
-        connections: 32,
-        seconds: 5,
-        mode: Mode::Api,
-        url: None,
-    };
+    let mut o = Opts { connections: 32, seconds: 5, mode: Mode::Api, url: None };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut v = || it.next().ok_or_else(|| format!("{a} needs a value"));
@@ -75,7 +70,9 @@ fn parse() -> Result<Opts, String> {
             }
             "--url" => o.url = Some(v()?),
             "-h" | "--help" => {
-                return Err("usage: loadgen [--connections N] [--seconds S] [--mode api|token|health] [--url URL]".into())
+                return Err(
+                    "usage: loadgen [--connections N] [--seconds S] [--mode api|token|health] [--url URL]".into()
+                )
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -95,11 +92,9 @@ async fn drain(body: Incoming) -> Result<(), hyper::Error> {
 fn build(mode: Mode, host: &str, token: &str, form: &str) -> Request<Full> {
     let b = Request::builder().header(HOST, host);
     let r = match mode {
-        Mode::Api => b
-            .method("GET")
-            .uri("/v3/domain/id")
-            .header(AUTHORIZATION, format!("Bearer {token}"))
-            .body(Full(None)),
+        Mode::Api => {
+            b.method("GET").uri("/v3/domain/id").header(AUTHORIZATION, format!("Bearer {token}")).body(Full(None))
+        }
         Mode::Token => b
             .method("POST")
             .uri("/token")
@@ -129,11 +124,7 @@ async fn main() {
         sb.stop().await;
     }
     times.sort();
-    println!(
-        "Sandbox::start(): best {:?}, median {:?} (20 starts)",
-        times[0],
-        times[times.len() / 2]
-    );
+    println!("Sandbox::start(): best {:?}, median {:?} (20 starts)", times[0], times[times.len() / 2]);
 
     let (sandbox, base, id, secret) = match &opts.url {
         Some(u) => (
@@ -144,11 +135,7 @@ async fn main() {
         ),
         None => {
             let sb = Sandbox::start().await.expect("start");
-            let (b, i, s) = (
-                sb.base_url().to_owned(),
-                sb.client_id().to_owned(),
-                sb.client_secret().to_owned(),
-            );
+            let (b, i, s) = (sb.base_url().to_owned(), sb.client_id().to_owned(), sb.client_secret().to_owned());
             (Some(sb), b, i, s)
         }
     };
@@ -157,17 +144,10 @@ async fn main() {
 
     // One token for the api mode.
     let token = {
-        let stream = tokio::net::TcpStream::connect(&host)
-            .await
-            .expect("connect");
-        let (mut tx, conn) = http1::handshake(TokioIo::new(stream))
-            .await
-            .expect("handshake");
+        let stream = tokio::net::TcpStream::connect(&host).await.expect("connect");
+        let (mut tx, conn) = http1::handshake(TokioIo::new(stream)).await.expect("handshake");
         tokio::spawn(conn);
-        let res = tx
-            .send_request(build(Mode::Token, &host, "", &form))
-            .await
-            .expect("token");
+        let res = tx.send_request(build(Mode::Token, &host, "", &form)).await.expect("token");
         let mut body = std::pin::pin!(res.into_body());
         let mut buf = Vec::new();
         while let Some(f) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
@@ -182,14 +162,11 @@ async fn main() {
     let done = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    let statuses = Arc::new(std::sync::Mutex::new(
-        std::collections::BTreeMap::<u16, u64>::new(),
-    ));
+    let statuses = Arc::new(std::sync::Mutex::new(std::collections::BTreeMap::<u16, u64>::new()));
     let mut tasks = Vec::new();
     for _ in 0..opts.connections {
         let (host, token, form) = (host.clone(), token.clone(), form.clone());
-        let (done, errors, stop, statuses) =
-            (done.clone(), errors.clone(), stop.clone(), statuses.clone());
+        let (done, errors, stop, statuses) = (done.clone(), errors.clone(), stop.clone(), statuses.clone());
         let mode = opts.mode;
         tasks.push(tokio::spawn(async move {
             let Ok(stream) = tokio::net::TcpStream::connect(&host).await else {

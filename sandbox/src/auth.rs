@@ -72,11 +72,7 @@ impl TokenAuthority {
     pub fn new(lifetime: Duration) -> Self {
         let mut key = [0u8; 32];
         rand::rng().fill_bytes(&mut key);
-        TokenAuthority {
-            key,
-            epoch: AtomicU32::new(0),
-            lifetime_ms: AtomicU64::new(duration_ms(lifetime)),
-        }
+        TokenAuthority { key, epoch: AtomicU32::new(0), lifetime_ms: AtomicU64::new(duration_ms(lifetime)) }
     }
 
     /// Lifetime of tokens issued from now on.
@@ -122,8 +118,7 @@ impl TokenAuthority {
 
     fn mac(&self, data: &[u8]) -> HmacSha256 {
         // HMAC accepts keys of any length, so this cannot fail.
-        let mut mac =
-            <HmacSha256 as Mac>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key).expect("HMAC takes any key length");
         mac.update(data);
         mac
     }
@@ -131,23 +126,17 @@ impl TokenAuthority {
     /// Check an `Authorization` header value; on success returns the token's client id.
     pub fn check(&self, authorization: Option<&[u8]>, now_ms: u64) -> Result<String, TokenError> {
         let header = authorization.ok_or(TokenError::Missing)?;
-        let header = std::str::from_utf8(header)
-            .map_err(|_| TokenError::Invalid)?
-            .trim();
+        let header = std::str::from_utf8(header).map_err(|_| TokenError::Invalid)?.trim();
         let (scheme, token) = header.split_once(' ').ok_or(TokenError::Invalid)?;
         if !scheme.eq_ignore_ascii_case("bearer") {
             return Err(TokenError::Missing);
         }
-        let raw = URL_SAFE_NO_PAD
-            .decode(token.trim())
-            .map_err(|_| TokenError::Invalid)?;
+        let raw = URL_SAFE_NO_PAD.decode(token.trim()).map_err(|_| TokenError::Invalid)?;
         if raw.len() < HEADER_LEN + TAG_LEN {
             return Err(TokenError::Invalid);
         }
         let (data, tag) = raw.split_at(raw.len() - TAG_LEN);
-        self.mac(data)
-            .verify_slice(tag)
-            .map_err(|_| TokenError::Invalid)?;
+        self.mac(data).verify_slice(tag).map_err(|_| TokenError::Invalid)?;
         if data[0] != VERSION || data[1] != KIND_ACCESS {
             return Err(TokenError::Invalid);
         }
@@ -190,33 +179,15 @@ mod tests {
         let a = TokenAuthority::new(Duration::from_secs(60));
         let t = a.issue("cid", 1_000);
         assert_eq!(t.expires_in, 60);
-        assert_eq!(
-            a.check(Some(&bearer(&t.access_token)), 2_000).as_deref(),
-            Ok("cid")
-        );
-        assert_eq!(
-            a.check(Some(&bearer(&t.access_token)), 61_000),
-            Err(TokenError::Expired)
-        );
-        assert_eq!(
-            a.check(Some(&bearer(&t.refresh_token)), 2_000),
-            Err(TokenError::Invalid)
-        );
+        assert_eq!(a.check(Some(&bearer(&t.access_token)), 2_000).as_deref(), Ok("cid"));
+        assert_eq!(a.check(Some(&bearer(&t.access_token)), 61_000), Err(TokenError::Expired));
+        assert_eq!(a.check(Some(&bearer(&t.refresh_token)), 2_000), Err(TokenError::Invalid));
         assert_eq!(a.check(None, 2_000), Err(TokenError::Missing));
-        assert_eq!(
-            a.check(Some(b"Bearer nope"), 2_000),
-            Err(TokenError::Invalid)
-        );
+        assert_eq!(a.check(Some(b"Bearer nope"), 2_000), Err(TokenError::Invalid));
         let other = TokenAuthority::new(Duration::from_secs(60)).issue("cid", 1_000);
-        assert_eq!(
-            a.check(Some(&bearer(&other.access_token)), 2_000),
-            Err(TokenError::Invalid)
-        );
+        assert_eq!(a.check(Some(&bearer(&other.access_token)), 2_000), Err(TokenError::Invalid));
         a.revoke_all();
-        assert_eq!(
-            a.check(Some(&bearer(&t.access_token)), 2_000),
-            Err(TokenError::Revoked)
-        );
+        assert_eq!(a.check(Some(&bearer(&t.access_token)), 2_000), Err(TokenError::Revoked));
         let fresh = a.issue("cid", 1_000);
         assert!(a.check(Some(&bearer(&fresh.access_token)), 2_000).is_ok());
     }

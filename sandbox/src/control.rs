@@ -23,10 +23,7 @@ fn duration_field(body: &Value) -> Option<Duration> {
     if let Some(ms) = body.get("ms").and_then(Value::as_u64) {
         return Some(Duration::from_millis(ms));
     }
-    body.get("seconds")
-        .and_then(Value::as_f64)
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+    body.get("seconds").and_then(Value::as_f64).filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64)
 }
 
 /// Serve one control request.
@@ -42,10 +39,7 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
         Err(BodyError::TooLarge) => return error(400, 8001, "malformed request: body too large"),
         Err(BodyError::Io) => return error(400, 8001, "malformed request: could not read body"),
     };
-    let name = path
-        .strip_prefix("/sandbox")
-        .unwrap_or("")
-        .trim_start_matches('/');
+    let name = path.strip_prefix("/sandbox").unwrap_or("").trim_start_matches('/');
     match (name, &method) {
         ("health", &Method::GET) => json_response(200, &json!({"status": "ok"})),
         ("info", &Method::GET) => json_response(
@@ -133,9 +127,8 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
             Err(e) => error(400, 1001, e),
         },
         (
-            "health" | "info" | "clock" | "clock/advance" | "token-lifetime" | "tokens/revoke"
-            | "counters" | "counters/reset" | "requests" | "faults" | "webhook/sign"
-            | "webhook/deliver",
+            "health" | "info" | "clock" | "clock/advance" | "token-lifetime" | "tokens/revoke" | "counters"
+            | "counters/reset" | "requests" | "faults" | "webhook/sign" | "webhook/deliver",
             _,
         ) => method_not_allowed(),
         // Everything else is a world control, e.g. `possession` or `reset`.
@@ -149,18 +142,12 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
 
 fn clock(shared: &Shared) -> Response<Body> {
     let offset = u64::try_from(shared.clock.offset().as_millis()).unwrap_or(u64::MAX);
-    json_response(
-        200,
-        &json!({"nowMs": shared.clock.now_ms(), "offsetMs": offset}),
-    )
+    json_response(200, &json!({"nowMs": shared.clock.now_ms(), "offsetMs": offset}))
 }
 
 fn lifetime(shared: &Shared) -> Response<Body> {
     let d = shared.tokens.lifetime();
-    json_response(
-        200,
-        &json!({"seconds": d.as_secs(), "ms": u64::try_from(d.as_millis()).unwrap_or(u64::MAX)}),
-    )
+    json_response(200, &json!({"seconds": d.as_secs(), "ms": u64::try_from(d.as_millis()).unwrap_or(u64::MAX)}))
 }
 
 fn faults(shared: &Shared) -> Response<Body> {

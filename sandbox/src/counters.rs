@@ -42,10 +42,7 @@ pub(crate) struct CounterSet {
 impl CounterSet {
     /// Counters for `routes` routes.
     pub fn new(routes: usize) -> Self {
-        CounterSet {
-            total: AtomicU64::new(0),
-            per_route: (0..routes).map(|_| AtomicU64::new(0)).collect(),
-        }
+        CounterSet { total: AtomicU64::new(0), per_route: (0..routes).map(|_| AtomicU64::new(0)).collect() }
     }
 
     /// Count one request, to route `route` when it resolved.
@@ -68,10 +65,7 @@ impl CounterSet {
             }
         }
         Counters {
-            token_requests: self
-                .per_route
-                .get(token_route)
-                .map_or(0, |c| c.load(Ordering::Relaxed)),
+            token_requests: self.per_route.get(token_route).map_or(0, |c| c.load(Ordering::Relaxed)),
             total_requests: self.total.load(Ordering::Relaxed),
             requests_by_path: by_path,
         }
@@ -155,10 +149,7 @@ pub(crate) struct RequestLog {
 impl RequestLog {
     /// A log keeping at most `cap` entries.
     pub fn new(cap: usize) -> Self {
-        RequestLog {
-            cap,
-            entries: Mutex::new(VecDeque::with_capacity(cap.min(64))),
-        }
+        RequestLog { cap, entries: Mutex::new(VecDeque::with_capacity(cap.min(64))) }
     }
 
     /// Append, evicting the oldest entry when full.
@@ -175,19 +166,11 @@ impl RequestLog {
 
     /// A copy of the log, most recent last.
     pub fn snapshot(&self) -> Vec<RecordedRequest> {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .cloned()
-            .collect()
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
     }
 
     /// Forget every entry.
     pub fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 }

@@ -23,11 +23,7 @@ pub struct Fault {
 impl Fault {
     /// A fault of `kind` for every request until cleared.
     pub fn new(kind: FaultKind) -> Self {
-        Fault {
-            kind,
-            path: None,
-            count: None,
-        }
+        Fault { kind, path: None, count: None }
     }
 
     /// Restrict the fault to one path.
@@ -48,20 +44,13 @@ impl Fault {
     pub fn to_json(&self) -> Value {
         let mut v = match &self.kind {
             FaultKind::Latency(d) => json!({"kind": "latency", "ms": ms(*d)}),
-            FaultKind::Status {
-                status,
-                retry_after,
-            } => {
+            FaultKind::Status { status, retry_after } => {
                 json!({"kind": "status", "status": status, "retryAfter": retry_after})
             }
             FaultKind::Drop => json!({"kind": "drop"}),
             FaultKind::MalformedJson => json!({"kind": "malformedJson"}),
             FaultKind::SlowBody(d) => json!({"kind": "slowBody", "ms": ms(*d)}),
-            FaultKind::Respond {
-                status,
-                body,
-                content_type,
-            } => {
+            FaultKind::Respond { status, body, content_type } => {
                 json!({"kind": "respond", "status": status, "body": body, "contentType": content_type})
             }
         };
@@ -88,16 +77,8 @@ impl Fault {
             count: Option<u32>,
         }
         let s = Spec::deserialize(v).map_err(|e| format!("invalid fault: {e}"))?;
-        let norm: String = s
-            .kind
-            .chars()
-            .filter(|c| *c != '_' && *c != '-')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let need_ms = || {
-            s.ms.map(Duration::from_millis)
-                .ok_or_else(|| format!("fault kind '{}' needs 'ms'", s.kind))
-        };
+        let norm: String = s.kind.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
+        let need_ms = || s.ms.map(Duration::from_millis).ok_or_else(|| format!("fault kind '{}' needs 'ms'", s.kind));
         let need_status = || {
             s.status
                 .filter(|st| (100..=999).contains(st))
@@ -105,10 +86,7 @@ impl Fault {
         };
         let kind = match norm.as_str() {
             "latency" | "delay" => FaultKind::Latency(need_ms()?),
-            "status" | "error" => FaultKind::Status {
-                status: need_status()?,
-                retry_after: s.retry_after,
-            },
+            "status" | "error" => FaultKind::Status { status: need_status()?, retry_after: s.retry_after },
             "drop" | "dropconnection" => FaultKind::Drop,
             "malformedjson" | "malformed" => FaultKind::MalformedJson,
             "slowbody" | "slow" => FaultKind::SlowBody(need_ms()?),
@@ -119,11 +97,7 @@ impl Fault {
             },
             _ => return Err(format!("unknown fault kind '{}'", s.kind)),
         };
-        Ok(Fault {
-            kind,
-            path: s.path,
-            count: s.count,
-        })
+        Ok(Fault { kind, path: s.path, count: s.count })
     }
 }
 
@@ -188,10 +162,7 @@ impl FaultTable {
 
     /// The active faults.
     pub fn list(&self) -> Vec<Fault> {
-        self.faults
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.faults.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Take one use of the first fault matching the raw `path` or route `template`.
@@ -226,57 +197,30 @@ mod tests {
         t.add(Fault::new(FaultKind::Drop).on_path("/v3/start").times(2));
         t.add(Fault::new(FaultKind::MalformedJson).on_path("/v3/identity/{proveId}"));
         assert_eq!(t.take("/token", None), None);
-        assert_eq!(
-            t.take("/v3/start", Some("/v3/start")),
-            Some(FaultKind::Drop)
-        );
-        assert_eq!(
-            t.take("/v3/start", Some("/v3/start")),
-            Some(FaultKind::Drop)
-        );
+        assert_eq!(t.take("/v3/start", Some("/v3/start")), Some(FaultKind::Drop));
+        assert_eq!(t.take("/v3/start", Some("/v3/start")), Some(FaultKind::Drop));
         assert_eq!(t.take("/v3/start", Some("/v3/start")), None);
-        assert_eq!(
-            t.take("/v3/identity/x", Some("/v3/identity/{proveId}")),
-            Some(FaultKind::MalformedJson)
-        );
-        assert_eq!(
-            t.take("/v3/identity/x", Some("/v3/identity/{proveId}")),
-            Some(FaultKind::MalformedJson)
-        );
+        assert_eq!(t.take("/v3/identity/x", Some("/v3/identity/{proveId}")), Some(FaultKind::MalformedJson));
+        assert_eq!(t.take("/v3/identity/x", Some("/v3/identity/{proveId}")), Some(FaultKind::MalformedJson));
         t.clear();
-        assert_eq!(
-            t.take("/v3/identity/x", Some("/v3/identity/{proveId}")),
-            None
-        );
+        assert_eq!(t.take("/v3/identity/x", Some("/v3/identity/{proveId}")), None);
     }
 
     #[test]
     fn json_round_trip() {
         for f in [
-            Fault::new(FaultKind::Latency(Duration::from_millis(5)))
-                .on_path("/token")
-                .times(1),
-            Fault::new(FaultKind::Status {
-                status: 429,
-                retry_after: Some(2),
-            }),
+            Fault::new(FaultKind::Latency(Duration::from_millis(5))).on_path("/token").times(1),
+            Fault::new(FaultKind::Status { status: 429, retry_after: Some(2) }),
             Fault::new(FaultKind::Drop),
             Fault::new(FaultKind::MalformedJson),
             Fault::new(FaultKind::SlowBody(Duration::from_millis(100))),
-            Fault::new(FaultKind::Respond {
-                status: 200,
-                body: "x".into(),
-                content_type: Some("text/plain".into()),
-            }),
+            Fault::new(FaultKind::Respond { status: 200, body: "x".into(), content_type: Some("text/plain".into()) }),
         ] {
             assert_eq!(Fault::from_json(&f.to_json()), Ok(f));
         }
         assert!(Fault::from_json(&json!({"kind": "latency"})).is_err());
         assert!(Fault::from_json(&json!({"kind": "nope"})).is_err());
         assert!(Fault::from_json(&json!({"kind": "drop", "extra": 1})).is_err());
-        assert_eq!(
-            Fault::from_json(&json!({"kind": "malformed_json"})).map(|f| f.kind),
-            Ok(FaultKind::MalformedJson)
-        );
+        assert_eq!(Fault::from_json(&json!({"kind": "malformed_json"})).map(|f| f.kind), Ok(FaultKind::MalformedJson));
     }
 }

@@ -20,19 +20,13 @@ pub(crate) const MAX_CONTROL_BODY_BYTES: usize = 256 * 1024;
 /// The response body: complete, or trickled in pieces (the `SlowBody` fault).
 pub(crate) enum Body {
     Full(Option<Bytes>),
-    Trickle {
-        chunks: VecDeque<Bytes>,
-        interval: Duration,
-        sleep: Option<Pin<Box<tokio::time::Sleep>>>,
-    },
+    Trickle { chunks: VecDeque<Bytes>, interval: Duration, sleep: Option<Pin<Box<tokio::time::Sleep>>> },
 }
 
 impl Body {
     /// A complete body holding `v` as JSON.
     pub(crate) fn json(v: &Value) -> Body {
-        Body::Full(Some(Bytes::from(
-            serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec()),
-        )))
+        Body::Full(Some(Bytes::from(serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec()))))
     }
 
     /// Turn a complete body into one sent in up to ten pieces spread over `over`.
@@ -43,16 +37,10 @@ impl Body {
         };
         let pieces = data.len().clamp(1, 10);
         let size = data.len().div_ceil(pieces).max(1);
-        let chunks: VecDeque<Bytes> = (0..data.len())
-            .step_by(size)
-            .map(|i| data.slice(i..(i + size).min(data.len())))
-            .collect();
+        let chunks: VecDeque<Bytes> =
+            (0..data.len()).step_by(size).map(|i| data.slice(i..(i + size).min(data.len()))).collect();
         let interval = over / u32::try_from(chunks.len().max(1)).unwrap_or(1);
-        Body::Trickle {
-            chunks,
-            interval,
-            sleep: None,
-        }
+        Body::Trickle { chunks, interval, sleep: None }
     }
 }
 
@@ -60,17 +48,10 @@ impl hyper::body::Body for Body {
     type Data = Bytes;
     type Error = Infallible;
 
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         match self.get_mut() {
             Body::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
-            Body::Trickle {
-                chunks,
-                interval,
-                sleep,
-            } => {
+            Body::Trickle { chunks, interval, sleep } => {
                 if chunks.is_empty() {
                     return Poll::Ready(None);
                 }
@@ -107,10 +88,7 @@ pub(crate) fn respond(status: u16, body: Body, headers: &[(String, String)]) -> 
     let h = res.headers_mut();
     h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     for (k, v) in headers {
-        if let (Ok(k), Ok(v)) = (
-            hyper::header::HeaderName::from_bytes(k.as_bytes()),
-            HeaderValue::from_str(v),
-        ) {
+        if let (Ok(k), Ok(v)) = (hyper::header::HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
             h.insert(k, v);
         }
     }
@@ -130,19 +108,14 @@ pub(crate) enum BodyError {
 
 /// Read the whole body, refusing more than `limit` bytes.
 pub(crate) async fn read_body(req: Request<Incoming>, limit: usize) -> Result<Bytes, BodyError> {
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    let declared =
+        req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge);
     }
     let mut body = std::pin::pin!(req.into_body());
     let mut buf: Vec<u8> = Vec::new();
-    while let Some(frame) =
-        std::future::poll_fn(|cx| hyper::body::Body::poll_frame(body.as_mut(), cx)).await
-    {
+    while let Some(frame) = std::future::poll_fn(|cx| hyper::body::Body::poll_frame(body.as_mut(), cx)).await {
         let frame = frame.map_err(|_| BodyError::Io)?;
         if let Ok(data) = frame.into_data() {
             if buf.len() + data.len() > limit {

@@ -27,6 +27,5 @@ pub use counters::{Counters, RecordedRequest};
 pub use faults::{Fault, FaultKind};
 pub use http::MAX_BODY_BYTES;
 pub use server::{
-    Sandbox, SandboxBuilder, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME,
-    REQUEST_LOG_CAPACITY,
+    Sandbox, SandboxBuilder, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME, REQUEST_LOG_CAPACITY,
 };

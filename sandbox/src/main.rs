@@ -60,19 +60,12 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Command, String> {
             _ => (arg.clone(), None),
         };
         let mut value = |name: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or_else(|| format!("{name} needs a value"))
+            inline.clone().or_else(|| it.next()).ok_or_else(|| format!("{name} needs a value"))
         };
         match flag.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
             "--host" => a.host = value("--host")?,
-            "--port" => {
-                a.port = value("--port")?
-                    .parse()
-                    .map_err(|_| "--port must be 0-65535".to_owned())?
-            }
+            "--port" => a.port = value("--port")?.parse().map_err(|_| "--port must be 0-65535".to_owned())?,
             "--client-id" => a.client_id = Some(value("--client-id")?),
             "--client-secret" => a.client_secret = Some(value("--client-secret")?),
             "--add-client" => {
@@ -93,11 +86,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Command, String> {
             }
             "--threads" => {
                 a.threads = Some(
-                    value("--threads")?
-                        .parse()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or("--threads must be a positive number")?,
+                    value("--threads")?.parse().ok().filter(|n| *n > 0).ok_or("--threads must be a positive number")?,
                 );
             }
             "--quiet" | "-q" => a.quiet = true,
@@ -119,10 +108,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("prove-sandbox: cannot start runtime: {e}");
@@ -133,14 +119,9 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> ExitCode {
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let mut builder = Sandbox::builder()
-        .host(args.host)
-        .port(args.port)
-        .log_requests(!args.quiet)
-        .worker_threads(threads);
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let mut builder =
+        Sandbox::builder().host(args.host).port(args.port).log_requests(!args.quiet).worker_threads(threads);
     if let Some(id) = args.client_id {
         builder = builder.client_id(id);
     }
@@ -162,11 +143,7 @@ async fn run(args: Args) -> ExitCode {
     };
     println!("prove-sandbox listening on {}", sandbox.base_url());
     // The credentials are the sandbox's own test credentials, printed so clients can be configured.
-    println!(
-        "client_id={} client_secret={}",
-        sandbox.client_id(),
-        sandbox.client_secret()
-    );
+    println!("client_id={} client_secret={}", sandbox.client_id(), sandbox.client_secret());
     let _ = tokio::signal::ctrl_c().await;
     sandbox.stop().await;
     ExitCode::SUCCESS

@@ -44,33 +44,13 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/v3/identity", "V3BatchGetIdentities"),
     ("POST", "/v3/identity", "V3EnrollIdentity"),
     ("POST", "/v3/identity/batch", "V3BatchEnrollIdentities"),
-    (
-        "POST",
-        "/v3/identity/{identityId}/cross-domain",
-        "V3CrossDomainIdentity",
-    ),
-    (
-        "GET",
-        "/v3/identity/{mobileNumber}/lookup",
-        "V3GetIdentitiesByPhoneNumber",
-    ),
+    ("POST", "/v3/identity/{identityId}/cross-domain", "V3CrossDomainIdentity"),
+    ("GET", "/v3/identity/{mobileNumber}/lookup", "V3GetIdentitiesByPhoneNumber"),
     ("DELETE", "/v3/identity/{proveId}", "V3DisenrollIdentity"),
     ("GET", "/v3/identity/{proveId}", "V3GetIdentity"),
-    (
-        "POST",
-        "/v3/identity/{proveId}/activate",
-        "V3ActivateIdentity",
-    ),
-    (
-        "POST",
-        "/v3/identity/{proveId}/deactivate",
-        "V3DeactivateIdentity",
-    ),
-    (
-        "POST",
-        "/v3/domain/confirm-link",
-        "V3DomainConfirmLinkRequest",
-    ),
+    ("POST", "/v3/identity/{proveId}/activate", "V3ActivateIdentity"),
+    ("POST", "/v3/identity/{proveId}/deactivate", "V3DeactivateIdentity"),
+    ("POST", "/v3/domain/confirm-link", "V3DomainConfirmLinkRequest"),
     ("GET", "/v3/domain/id", "V3DomainIDRequest"),
     ("POST", "/v3/domain/link", "V3DomainLinkRequest"),
     ("GET", "/v3/domain/linked", "V3DomainLinkedRequest"),
@@ -121,12 +101,10 @@ impl Router {
                 segs: template
                     .split('/')
                     .skip(1)
-                    .map(
-                        |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                            Some(name) => Seg::Param(name),
-                            None => Seg::Lit(s),
-                        },
-                    )
+                    .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                        Some(name) => Seg::Param(name),
+                        None => Seg::Lit(s),
+                    })
                     .collect(),
             })
             .collect();
@@ -162,11 +140,7 @@ impl Router {
             }
         }
         let Some((route, _)) = best else {
-            return Err(if allowed.is_empty() {
-                RouteError::NotFound
-            } else {
-                RouteError::MethodNotAllowed(allowed)
-            });
+            return Err(if allowed.is_empty() { RouteError::NotFound } else { RouteError::MethodNotAllowed(allowed) });
         };
         let mut params = HashMap::new();
         for (seg, raw) in route.segs.iter().zip(&raw) {
@@ -202,10 +176,7 @@ fn literal_score(segs: &[Seg], raw: &[&str]) -> Option<usize> {
 /// decoded bytes are not UTF-8.
 pub(crate) fn percent_decode(input: &str, plus_is_space: bool) -> Option<String> {
     let bytes = input.as_bytes();
-    if !bytes
-        .iter()
-        .any(|&b| b == b'%' || (plus_is_space && b == b'+'))
-    {
+    if !bytes.iter().any(|&b| b == b'%' || (plus_is_space && b == b'+')) {
         return Some(input.to_owned());
     }
     let mut out = Vec::with_capacity(bytes.len());
@@ -263,14 +234,8 @@ mod tests {
 
     #[test]
     fn decodes_paths_without_turning_plus_into_space() {
-        assert_eq!(
-            percent_decode("%2B1%202065550100", false).as_deref(),
-            Some("+1 2065550100")
-        );
-        assert_eq!(
-            percent_decode("+12065550100", false).as_deref(),
-            Some("+12065550100")
-        );
+        assert_eq!(percent_decode("%2B1%202065550100", false).as_deref(), Some("+1 2065550100"));
+        assert_eq!(percent_decode("+12065550100", false).as_deref(), Some("+12065550100"));
         assert_eq!(percent_decode("a+b%20c", true).as_deref(), Some("a b c"));
         assert_eq!(percent_decode("100%", false).as_deref(), Some("100%"));
         assert_eq!(percent_decode("%zz%4", false).as_deref(), Some("%zz%4"));
@@ -280,31 +245,16 @@ mod tests {
     #[test]
     fn resolves_literals_before_parameters() {
         let r = Router::new();
-        let m = r
-            .resolve(&Method::POST, "/v3/identity/batch")
-            .expect("route");
+        let m = r.resolve(&Method::POST, "/v3/identity/batch").expect("route");
         assert_eq!(m.route.op, "V3BatchEnrollIdentities");
-        let m = r
-            .resolve(&Method::GET, "/v3/identity/abc%2Fdef")
-            .expect("route");
+        let m = r.resolve(&Method::GET, "/v3/identity/abc%2Fdef").expect("route");
         assert_eq!(m.route.op, "V3GetIdentity");
         assert_eq!(m.params["proveId"], "abc/def");
-        let m = r
-            .resolve(&Method::GET, "/v3/identity/+1555/lookup")
-            .expect("route");
+        let m = r.resolve(&Method::GET, "/v3/identity/+1555/lookup").expect("route");
         assert_eq!(m.params["mobileNumber"], "+1555");
-        assert_eq!(
-            r.resolve(&Method::GET, "/v3/start").unwrap_err(),
-            RouteError::MethodNotAllowed(vec![Method::POST])
-        );
-        assert_eq!(
-            r.resolve(&Method::GET, "/v3/nope").unwrap_err(),
-            RouteError::NotFound
-        );
-        assert_eq!(
-            r.resolve(&Method::GET, "/v3/identity/").unwrap_err(),
-            RouteError::NotFound
-        );
+        assert_eq!(r.resolve(&Method::GET, "/v3/start").unwrap_err(), RouteError::MethodNotAllowed(vec![Method::POST]));
+        assert_eq!(r.resolve(&Method::GET, "/v3/nope").unwrap_err(), RouteError::NotFound);
+        assert_eq!(r.resolve(&Method::GET, "/v3/identity/").unwrap_err(), RouteError::NotFound);
     }
 
     #[test]

@@ -55,34 +55,18 @@ fn api_response(r: &ApiResponse) -> Response<Body> {
 }
 
 /// Serve one request.
-async fn handle(
-    shared: Arc<Shared>,
-    req: Request<Incoming>,
-) -> Result<Response<Body>, DropConnection> {
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<Body>, DropConnection> {
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     if path == "/sandbox" || path.starts_with("/sandbox/") {
         let res = crate::control::handle(&shared, req).await;
-        log_line(
-            &shared,
-            &method,
-            &path,
-            Some(res.status().as_u16()),
-            started,
-        );
+        log_line(&shared, &method, &path, Some(res.status().as_u16()), started);
         return Ok(res);
     }
     let query = req.uri().query().unwrap_or("").to_owned();
-    let content_type = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let authorization = req
-        .headers()
-        .get(hyper::header::AUTHORIZATION)
-        .map(|v| v.as_bytes().to_vec());
+    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let authorization = req.headers().get(hyper::header::AUTHORIZATION).map(|v| v.as_bytes().to_vec());
 
     let routed = shared.router.resolve(&method, &path);
     let route = routed.as_ref().ok().map(|m| m.route);
@@ -105,11 +89,7 @@ async fn handle(
         Some(f) => Value::Object(
             f.iter()
                 .map(|(k, v)| {
-                    let v = if k == "client_secret" {
-                        "<redacted>".to_owned()
-                    } else {
-                        v.clone()
-                    };
+                    let v = if k == "client_secret" { "<redacted>".to_owned() } else { v.clone() };
                     (k.clone(), Value::String(v))
                 })
                 .collect(),
@@ -123,12 +103,7 @@ async fn handle(
         route: template.map(str::to_owned),
         path_params: routed
             .as_ref()
-            .map(|m| {
-                m.params
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
-            })
+            .map(|m| m.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default(),
         body: recorded_body,
         content_type: content_type.clone(),
@@ -141,65 +116,30 @@ async fn handle(
         Some(FaultKind::Latency(d)) => tokio::time::sleep(d).await,
         Some(FaultKind::SlowBody(d)) => slow = Some(d),
         Some(FaultKind::Drop) => {
-            log_line(
-                &shared,
-                &method,
-                template.unwrap_or("<unknown path>"),
-                None,
-                started,
-            );
+            log_line(&shared, &method, template.unwrap_or("<unknown path>"), None, started);
             return Err(DropConnection);
         }
         Some(FaultKind::MalformedJson) => {
-            let res = respond(
-                200,
-                Body::Full(Some(Bytes::from_static(MALFORMED_JSON.as_bytes()))),
-                &[],
-            );
-            log_line(
-                &shared,
-                &method,
-                template.unwrap_or("<unknown path>"),
-                Some(200),
-                started,
-            );
+            let res = respond(200, Body::Full(Some(Bytes::from_static(MALFORMED_JSON.as_bytes()))), &[]);
+            log_line(&shared, &method, template.unwrap_or("<unknown path>"), Some(200), started);
             return Ok(res);
         }
-        Some(FaultKind::Status {
-            status,
-            retry_after,
-        }) => {
+        Some(FaultKind::Status { status, retry_after }) => {
             let mut headers = Vec::new();
             if let Some(s) = retry_after {
                 headers.push(("retry-after".to_owned(), s.to_string()));
             }
             let err = fault_error_body(status);
             let res = respond(status, Body::json(&err), &headers);
-            log_line(
-                &shared,
-                &method,
-                template.unwrap_or("<unknown path>"),
-                Some(status),
-                started,
-            );
+            log_line(&shared, &method, template.unwrap_or("<unknown path>"), Some(status), started);
             return Ok(res);
         }
-        Some(FaultKind::Respond {
-            status,
-            body,
-            content_type,
-        }) => {
+        Some(FaultKind::Respond { status, body, content_type }) => {
             let mut res = respond(status, Body::Full(Some(Bytes::from(body))), &[]);
             if let Some(ct) = content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
                 res.headers_mut().insert(CONTENT_TYPE, ct);
             }
-            log_line(
-                &shared,
-                &method,
-                template.unwrap_or("<unknown path>"),
-                Some(status),
-                started,
-            );
+            log_line(&shared, &method, template.unwrap_or("<unknown path>"), Some(status), started);
             return Ok(res);
         }
     }
@@ -207,28 +147,19 @@ async fn handle(
     let answer: ApiResponse = match &routed {
         Err(RouteError::NotFound) => ApiResponse::error(404, 404, "no such operation"),
         Err(RouteError::MethodNotAllowed(allowed)) => {
-            let list = allowed
-                .iter()
-                .map(Method::as_str)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = allowed.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
             let mut r = ApiResponse::error(405, 405, format!("method not allowed; use {list}"));
             r.headers.push(("allow".to_owned(), list));
             r
         }
-        Err(RouteError::BadEncoding) => ApiResponse::error(
-            400,
-            8001,
-            "malformed request: path parameter is not valid UTF-8",
-        ),
+        Err(RouteError::BadEncoding) => {
+            ApiResponse::error(400, 8001, "malformed request: path parameter is not valid UTF-8")
+        }
         // The rest of the body is left unread, so the connection cannot carry another request:
         // say so, or a client could reuse it and see its next request fail.
         Ok(_) if matches!(body, Err(BodyError::TooLarge)) => {
-            let mut r = ApiResponse::error(
-                400,
-                8001,
-                format!("malformed request: body larger than {MAX_BODY_BYTES} bytes"),
-            );
+            let mut r =
+                ApiResponse::error(400, 8001, format!("malformed request: body larger than {MAX_BODY_BYTES} bytes"));
             r.headers.push(("connection".to_owned(), "close".to_owned()));
             r
         }
@@ -237,20 +168,11 @@ async fn handle(
             r.headers.push(("connection".to_owned(), "close".to_owned()));
             r
         }
-        Ok(_) if is_token => token(
-            &shared,
-            content_type.as_deref(),
-            form.unwrap_or_default(),
-            now_ms,
-        ),
+        Ok(_) if is_token => token(&shared, content_type.as_deref(), form.unwrap_or_default(), now_ms),
         Ok(m) => match shared.tokens.check(authorization.as_deref(), now_ms) {
             Err(e) => ApiResponse::error(401, 8002, e.message()),
             Ok(client_id) => match parsed {
-                Err(reason) => ApiResponse::error(
-                    400,
-                    8001,
-                    format!("malformed request: invalid JSON: {reason}"),
-                ),
+                Err(reason) => ApiResponse::error(400, 8001, format!("malformed request: invalid JSON: {reason}")),
                 Ok(body) => {
                     let req = ApiRequest {
                         op: m.route.op,
@@ -270,13 +192,7 @@ async fn handle(
         let (parts, body) = res.into_parts();
         res = Response::from_parts(parts, body.trickle(d));
     }
-    log_line(
-        &shared,
-        &method,
-        template.unwrap_or("<unknown path>"),
-        Some(answer.status),
-        started,
-    );
+    log_line(&shared, &method, template.unwrap_or("<unknown path>"), Some(answer.status), started);
     Ok(res)
 }
 
@@ -316,17 +232,9 @@ fn token(
             return ApiResponse::missing_field(field);
         }
     }
-    let (grant, id, secret) = (
-        &form["grant_type"],
-        &form["client_id"],
-        &form["client_secret"],
-    );
+    let (grant, id, secret) = (&form["grant_type"], &form["client_id"], &form["client_secret"]);
     if grant != "client_credentials" {
-        return ApiResponse::error(
-            400,
-            8001,
-            "malformed request: grant_type must be client_credentials",
-        );
+        return ApiResponse::error(400, 8001, "malformed request: grant_type must be client_credentials");
     }
     // Every pair is compared (in constant time), so the answer time does not tell which matched.
     let mut matched: Option<&str> = None;
@@ -418,9 +326,7 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox")
-            .field("base_url", &self.shared.base_url)
-            .finish_non_exhaustive()
+        f.debug_struct("Sandbox").field("base_url", &self.shared.base_url).finish_non_exhaustive()
     }
 }
 
@@ -559,18 +465,12 @@ impl SandboxBuilder {
         let (shutdown, stop_rx) = watch::channel(false);
         let (done_tx, done) = oneshot::channel();
         let server_state = Arc::clone(&shared);
-        std::thread::Builder::new()
-            .name("prove-sandbox-main".to_owned())
-            .spawn(move || {
-                runtime.block_on(serve(listener, server_state, stop_rx));
-                runtime.shutdown_timeout(Duration::from_millis(100));
-                let _ = done_tx.send(());
-            })?;
-        Ok(Sandbox {
-            shared,
-            shutdown,
-            done: Some(done),
-        })
+        std::thread::Builder::new().name("prove-sandbox-main".to_owned()).spawn(move || {
+            runtime.block_on(serve(listener, server_state, stop_rx));
+            runtime.shutdown_timeout(Duration::from_millis(100));
+            let _ = done_tx.send(());
+        })?;
+        Ok(Sandbox { shared, shutdown, done: Some(done) })
     }
 }
 
@@ -652,29 +552,18 @@ impl Sandbox {
 
     /// Complete (or fail) possession for a session, as `POST /sandbox/possession` does:
     /// `action` is `success`, `fail` or `otp` (with `otp`). Returns the status and JSON body.
-    pub fn possession(
-        &self,
-        correlation_id: &str,
-        action: &str,
-        otp: Option<&str>,
-    ) -> (u16, Value) {
+    pub fn possession(&self, correlation_id: &str, action: &str, otp: Option<&str>) -> (u16, Value) {
         let mut body = json!({"correlationId": correlation_id, "action": action});
         if let (Some(otp), Value::Object(m)) = (otp, &mut body) {
             m.insert("otp".into(), Value::String(otp.to_owned()));
         }
-        let r = self
-            .shared
-            .world
-            .control("possession", &body, self.shared.clock.now_ms());
+        let r = self.shared.world.control("possession", &body, self.shared.clock.now_ms());
         (r.status, r.body)
     }
 
     /// Any world control by name (`POST /sandbox/<name>`), e.g. `reset`.
     pub fn world_control(&self, name: &str, body: &Value) -> (u16, Value) {
-        let r = self
-            .shared
-            .world
-            .control(name, body, self.shared.clock.now_ms());
+        let r = self.shared.world.control(name, body, self.shared.clock.now_ms());
         (r.status, r.body)
     }
 

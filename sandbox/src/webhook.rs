@@ -36,8 +36,7 @@ pub fn sign(secret: &str, body: &[u8], iat: u64, exp: u64, jti: &str) -> String 
     let claims = URL_SAFE_NO_PAD.encode(claims.to_string());
     let signing_input = format!("{header}.{claims}");
     // HMAC accepts keys of any length.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
-        .expect("HMAC takes any key length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(signing_input.as_bytes());
     let sig = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
     format!("{signing_input}.{sig}")
@@ -102,9 +101,7 @@ impl Request {
     /// identityId?, url (deliver only)}`.
     pub fn from_json(v: &Value, need_url: bool) -> Result<Request, String> {
         let str_field = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-        let secret = str_field("secret")
-            .filter(|s| !s.is_empty())
-            .ok_or("field 'secret' is missing")?;
+        let secret = str_field("secret").filter(|s| !s.is_empty()).ok_or("field 'secret' is missing")?;
         let url = str_field("url");
         if need_url && url.is_none() {
             return Err("field 'url' is missing".into());
@@ -125,10 +122,7 @@ impl Request {
             payload,
             notifications,
             event_type: str_field("eventType").unwrap_or_else(|| "PHONE_NUMBER_CHANGE".to_owned()),
-            expires_in: v
-                .get("expiresIn")
-                .and_then(Value::as_u64)
-                .unwrap_or(DEFAULT_EXPIRES_IN),
+            expires_in: v.get("expiresIn").and_then(Value::as_u64).unwrap_or(DEFAULT_EXPIRES_IN),
             iat: v.get("iat").and_then(Value::as_u64),
             client_customer_id: str_field("clientCustomerId"),
             identity_id: str_field("identityId"),
@@ -160,19 +154,13 @@ impl Request {
             iat.saturating_add(self.expires_in),
             &uuid::Uuid::new_v4().to_string(),
         );
-        Signed {
-            token,
-            body,
-            correlation_id: uuid::Uuid::new_v4().to_string(),
-        }
+        Signed { token, body, correlation_id: uuid::Uuid::new_v4().to_string() }
     }
 }
 
 /// POST a signed notification to a plain-http `url`; returns the receiver's status.
 pub(crate) async fn deliver(url: &str, signed: &Signed) -> Result<u16, String> {
-    tokio::time::timeout(DELIVERY_TIMEOUT, deliver_inner(url, signed))
-        .await
-        .map_err(|_| "timed out".to_owned())?
+    tokio::time::timeout(DELIVERY_TIMEOUT, deliver_inner(url, signed)).await.map_err(|_| "timed out".to_owned())?
 }
 
 async fn deliver_inner(url: &str, signed: &Signed) -> Result<u16, String> {
@@ -181,18 +169,11 @@ async fn deliver_inner(url: &str, signed: &Signed) -> Result<u16, String> {
         return Err("only http:// urls are supported".into());
     }
     let authority = uri.authority().ok_or("url has no host")?.clone();
-    let host = authority
-        .host()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_owned();
+    let host = authority.host().trim_start_matches('[').trim_end_matches(']').to_owned();
     let port = authority.port_u16().unwrap_or(80);
-    let stream = tokio::net::TcpStream::connect((host.as_str(), port))
-        .await
-        .map_err(|e| format!("connect: {e}"))?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| format!("handshake: {e}"))?;
+    let stream = tokio::net::TcpStream::connect((host.as_str(), port)).await.map_err(|e| format!("connect: {e}"))?;
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
     tokio::spawn(conn);
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
     let req = hyper::Request::post(path)
@@ -202,10 +183,7 @@ async fn deliver_inner(url: &str, signed: &Signed) -> Result<u16, String> {
         .header("x-correlation-id", &signed.correlation_id)
         .body(Body::Full(Some(Bytes::from(signed.body.clone()))))
         .map_err(|e| format!("request: {e}"))?;
-    let res = sender
-        .send_request(req)
-        .await
-        .map_err(|e| format!("send: {e}"))?;
+    let res = sender.send_request(req).await.map_err(|e| format!("send: {e}"))?;
     Ok(res.status().as_u16())
 }
 
@@ -218,14 +196,10 @@ mod tests {
         let t = sign("s3cret", b"{}", 1_700_000_000, 1_700_000_300, "jti-1");
         let parts: Vec<&str> = t.split('.').collect();
         assert_eq!(parts.len(), 3);
-        let claims: Value =
-            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).expect("b64")).expect("json");
+        let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).expect("b64")).expect("json");
         assert_eq!(claims["iss"], ISSUER);
         assert_eq!(claims["exp"], 1_700_000_300);
-        assert_eq!(
-            claims["body_sha256"],
-            "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
-        );
+        assert_eq!(claims["body_sha256"], "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"s3cret").expect("key");
         mac.update(format!("{}.{}", parts[0], parts[1]).as_bytes());
         let sig = URL_SAFE_NO_PAD.decode(parts[2]).expect("b64");

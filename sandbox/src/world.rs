@@ -133,15 +133,12 @@ fn step_not_allowed() -> ApiResponse {
 
 /// The test user for a phone number, checked against the products an operation serves.
 fn user_for(phone: &str, products: &[Product]) -> Res<&'static TestUser> {
-    let user = users::find(phone).ok_or_else(|| ApiResponse::error(400, 8007, "no test user found matching the phone number"))?;
+    let user = users::find(phone)
+        .ok_or_else(|| ApiResponse::error(400, 8007, "no test user found matching the phone number"))?;
     if products.contains(&user.product) {
         Ok(user)
     } else {
-        Err(ApiResponse::error(
-            403,
-            8009,
-            "sandbox test user access denied: this test user belongs to another product",
-        ))
+        Err(ApiResponse::error(403, 8009, "sandbox test user access denied: this test user belongs to another product"))
     }
 }
 

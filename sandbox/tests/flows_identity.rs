@@ -19,7 +19,10 @@ async fn enroll_get_lookup_lifecycle() {
     let id = enroll(&env, MERLA, "test-customer-123").await;
     let (st, v) = env.get(&format!("/v3/identity/{id}")).await;
     assert_eq!(st, 200);
-    assert_eq!((v["phoneNumber"].as_str(), v["active"].as_bool(), v["clientCustomerId"].as_str()), (Some(MERLA), Some(true), Some("test-customer-123")));
+    assert_eq!(
+        (v["phoneNumber"].as_str(), v["active"].as_bool(), v["clientCustomerId"].as_str()),
+        (Some(MERLA), Some(true), Some("test-customer-123"))
+    );
     let id2 = enroll(&env, MERLA, "test-customer-999").await;
     let (_, l) = env.get(&format!("/v3/identity/+1{MERLA}/lookup")).await;
     let ids: Vec<&str> = l["items"].as_array().unwrap().iter().filter_map(|i| i["proveId"].as_str()).collect();
@@ -62,10 +65,15 @@ async fn batch_enroll_both_shapes() {
     assert_eq!(r[2]["error"], "no test user found matching the phone number");
     // The reference's item shape names an existing identity.
     let existing = r[0]["proveId"].clone();
-    let (_, v) = env.post("/v3/identity/batch", json!({"items": [
-        {"clientName": "other", "identityId": existing, "pcid": "pcid-x"},
-        {"clientName": "other", "identityId": "0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b", "pcid": "pcid-x"}
-    ]})).await;
+    let (_, v) = env
+        .post(
+            "/v3/identity/batch",
+            json!({"items": [
+                {"clientName": "other", "identityId": existing, "pcid": "pcid-x"},
+                {"clientName": "other", "identityId": "0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b", "pcid": "pcid-x"}
+            ]}),
+        )
+        .await;
     let r = v["results"].as_array().unwrap();
     assert!(r[0]["proveId"].is_string());
     assert_ne!(r[0]["proveId"], existing);
@@ -129,5 +137,9 @@ async fn cross_domain() {
     let (st, v) = env.post(&format!("/v3/identity/{id}/cross-domain"), json!({"clientRequestId": "x"})).await;
     assert_eq!(st, 200);
     assert_eq!((v["count"].as_i64(), v["identities"].as_array().map(Vec::len)), (Some(0), Some(0)));
-    assert_error(&env.post("/v3/identity/0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b/cross-domain", json!({})).await, 404, 8011);
+    assert_error(
+        &env.post("/v3/identity/0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b/cross-domain", json!({})).await,
+        404,
+        8011,
+    );
 }

@@ -56,7 +56,12 @@ async fn v1_auth_flow() {
     assert_eq!(st, 200);
     assert!(s["authToken"].is_string() && s["universalRedirectUrl"].is_string());
     let auth_id = s["authId"].as_str().unwrap().to_string();
-    let (st, c) = env.post("/v1/server/auth/continue", json!({"authId": auth_id, "requestId": "r-1", "subjects": {"mobile": {"claim": {"mobileNumber": LORANT}}}})).await;
+    let (st, c) = env
+        .post(
+            "/v1/server/auth/continue",
+            json!({"authId": auth_id, "requestId": "r-1", "subjects": {"mobile": {"claim": {"mobileNumber": LORANT}}}}),
+        )
+        .await;
     assert_eq!((st, c["subjects"]["mobile"]["success"].clone()), (200, json!(true)));
     let (_, c) = env.post("/v1/server/auth/continue", json!({"authId": auth_id, "requestId": "r-1", "subjects": {"mobile": {"claim": {"mobileNumber": "2005550199"}}}})).await;
     assert_eq!(c["subjects"]["mobile"]["error"]["code"], 8007);
@@ -67,8 +72,20 @@ async fn v1_auth_flow() {
     // Finished: the auth id is gone.
     assert_error(&env.post("/v1/server/auth/finish", json!({"authId": auth_id})).await, 400, 8001);
     assert_error(&env.post("/v1/server/auth/start", json!({"subjects": {}})).await, 400, 1001);
-    assert_error(&env.post("/v1/server/auth/start", json!({"requestId": "r", "subjects": {"mobile": {"claim": {"mobileNumber": "2005550199"}}}})).await, 400, 8007);
-    assert_error(&env.post("/v1/server/auth/continue", json!({"authId": "x", "requestId": "r", "subjects": {}})).await, 400, 8001);
+    assert_error(
+        &env.post(
+            "/v1/server/auth/start",
+            json!({"requestId": "r", "subjects": {"mobile": {"claim": {"mobileNumber": "2005550199"}}}}),
+        )
+        .await,
+        400,
+        8007,
+    );
+    assert_error(
+        &env.post("/v1/server/auth/continue", json!({"authId": "x", "requestId": "r", "subjects": {}})).await,
+        400,
+        8001,
+    );
 }
 
 #[tokio::test]

@@ -58,7 +58,11 @@ async fn prefill_with_challenge_short_term_user() {
     assert_eq!(v["next"], json!({"done": "done"}));
 
     // The flow is over.
-    assert_error(&env.post("/v3/complete", json!({"correlationId": id, "individual": {"ssn": "847350596"}})).await, 403, 1003);
+    assert_error(
+        &env.post("/v3/complete", json!({"correlationId": id, "individual": {"ssn": "847350596"}})).await,
+        403,
+        1003,
+    );
     let res = env.post("/v3/validate", json!({"correlationId": id})).await;
     assert_eq!(res.1, json!({"code": 1003, "message": "step not allowed"}));
 }
@@ -134,7 +138,11 @@ async fn complete_rules() {
     let res = env.post("/v3/complete", json!({"correlationId": id, "individual": {"firstName": "Martina"}})).await;
     assert_eq!(res.1, json!({"code": 1001, "message": "field 'lastName' is missing"}));
     assert_error(&env.post("/v3/complete", json!({"correlationId": id, "individual": "Martina"})).await, 400, 8001);
-    assert_error(&env.post("/v3/complete", json!({"correlationId": id, "individual": {"firstName": 5, "lastName": "G"}})).await, 400, 8001);
+    assert_error(
+        &env.post("/v3/complete", json!({"correlationId": id, "individual": {"firstName": 5, "lastName": "G"}})).await,
+        400,
+        8001,
+    );
     // ssn alone is enough.
     let (st, v) = env.post("/v3/complete", json!({"correlationId": id, "individual": {"ssn": "490959347"}})).await;
     assert_eq!((st, v["success"].clone()), (200, json!(true)));
@@ -143,7 +151,12 @@ async fn complete_rules() {
     // Names, case-insensitively.
     let id = cid(&env, MARTINA).await;
     env.post("/v3/validate", json!({"correlationId": id})).await;
-    let (_, v) = env.post("/v3/complete", json!({"correlationId": id, "individual": {"firstName": "MARTINA", "lastName": "goodram"}})).await;
+    let (_, v) = env
+        .post(
+            "/v3/complete",
+            json!({"correlationId": id, "individual": {"firstName": "MARTINA", "lastName": "goodram"}}),
+        )
+        .await;
     assert_eq!(v["success"], json!(true));
 }
 
@@ -157,9 +170,21 @@ async fn start_validation_and_users() {
     let res = env.post("/v3/start", json!({"flowType": "desktop", "phoneNumber": MILO})).await;
     assert_eq!(res.1, json!({"code": 1001, "message": "field 'finalTargetUrl' is missing"}));
     let long = format!("https://example.com/{}", "a".repeat(120));
-    assert_error(&env.post("/v3/start", json!({"flowType": "desktop", "phoneNumber": MILO, "finalTargetUrl": long})).await, 400, 8001);
-    assert_error(&env.post("/v3/start", json!({"flowType": "mobile", "phoneNumber": MILO, "dob": "1981/01/17"})).await, 400, 8001);
-    assert_error(&env.post("/v3/start", json!({"flowType": "mobile", "phoneNumber": MILO, "allowOTPRetry": "yes"})).await, 400, 8001);
+    assert_error(
+        &env.post("/v3/start", json!({"flowType": "desktop", "phoneNumber": MILO, "finalTargetUrl": long})).await,
+        400,
+        8001,
+    );
+    assert_error(
+        &env.post("/v3/start", json!({"flowType": "mobile", "phoneNumber": MILO, "dob": "1981/01/17"})).await,
+        400,
+        8001,
+    );
+    assert_error(
+        &env.post("/v3/start", json!({"flowType": "mobile", "phoneNumber": MILO, "allowOTPRetry": "yes"})).await,
+        400,
+        8001,
+    );
     assert_error(&env.post("/v3/start", json!(["not", "an", "object"])).await, 400, 8001);
     let res = env.post("/v3/start", json!({"flowType": "mobile", "phoneNumber": "2005550199"})).await;
     assert_eq!(res.1, json!({"code": 8007, "message": "no test user found matching the phone number"}));
@@ -168,7 +193,12 @@ async fn start_validation_and_users() {
     // +1 is stripped.
     let (st, _) = env.post("/v3/start", json!({"flowType": "mobile", "phoneNumber": "+12001001695"})).await;
     assert_eq!(st, 200);
-    let (st, _) = env.post("/v3/start", json!({"flowType": "desktop", "phoneNumber": MILO, "finalTargetUrl": "https://www.prove.com"})).await;
+    let (st, _) = env
+        .post(
+            "/v3/start",
+            json!({"flowType": "desktop", "phoneNumber": MILO, "finalTargetUrl": "https://www.prove.com"}),
+        )
+        .await;
     assert_eq!(st, 200);
 }
 
@@ -177,7 +207,11 @@ async fn correlation_ids_and_expiry() {
     let env = Env::new().await;
     assert_error(&env.post("/v3/validate", json!({})).await, 400, 1001);
     assert_error(&env.post("/v3/validate", json!({"correlationId": "abc"})).await, 400, 8001);
-    assert_error(&env.post("/v3/validate", json!({"correlationId": "0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"})).await, 400, 8008);
+    assert_error(
+        &env.post("/v3/validate", json!({"correlationId": "0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"})).await,
+        400,
+        8008,
+    );
     let id = cid(&env, MILO).await;
     env.sb.advance_clock(Duration::from_secs(15 * 60));
     let res = env.post("/v3/validate", json!({"correlationId": id})).await;
@@ -197,7 +231,12 @@ async fn correlation_ids_and_expiry() {
 async fn possession_needed_for_regular_users() {
     let env = Env::new().await;
     // Desktop Instant Link for Marcia (Pre-Fill).
-    let (_, v) = env.post("/v3/start", json!({"flowType": "desktop", "phoneNumber": MARCIA, "finalTargetUrl": "https://www.prove.com"})).await;
+    let (_, v) = env
+        .post(
+            "/v3/start",
+            json!({"flowType": "desktop", "phoneNumber": MARCIA, "finalTargetUrl": "https://www.prove.com"}),
+        )
+        .await;
     let id = v["correlationId"].as_str().unwrap().to_string();
     let (_, v) = env.post("/v3/validate", json!({"correlationId": id})).await;
     assert_eq!(v["success"], json!(false));
@@ -224,7 +263,9 @@ async fn possession_needed_for_regular_users() {
     let (_, v) = env.post("/v3/validate", json!({"correlationId": id})).await;
     assert_eq!(v["success"], json!(true));
     assert_eq!(v["next"], json!({"v3-complete": "/v3/complete"}));
-    let (_, v) = env.post("/v3/complete", json!({"correlationId": id, "individual": {"firstName": "Benji", "lastName": "Harper"}})).await;
+    let (_, v) = env
+        .post("/v3/complete", json!({"correlationId": id, "individual": {"firstName": "Benji", "lastName": "Harper"}}))
+        .await;
     assert_eq!(v["success"], json!(true));
 
     // Unknown correlation id and bad actions.
@@ -281,7 +322,12 @@ async fn mobile_auth_users_pass_passively_on_mobile_only() {
     let id = cid(&env, "5550000000").await;
     let (_, v) = env.post("/v3/validate", json!({"correlationId": id})).await;
     assert_eq!(v["success"], json!(true));
-    let (_, v) = env.post("/v3/start", json!({"flowType": "desktop", "phoneNumber": "5551111111", "finalTargetUrl": "https://www.prove.com"})).await;
+    let (_, v) = env
+        .post(
+            "/v3/start",
+            json!({"flowType": "desktop", "phoneNumber": "5551111111", "finalTargetUrl": "https://www.prove.com"}),
+        )
+        .await;
     let id = v["correlationId"].as_str().unwrap().to_string();
     let (_, v) = env.post("/v3/validate", json!({"correlationId": id})).await;
     assert_eq!(v["success"], json!(false));

@@ -46,7 +46,11 @@ async fn projects_keep_their_own_state() {
     // Credentials are checked as pairs: B's id with A's secret is refused.
     let res = reqwest::Client::new()
         .post(format!("{}/token", sb.base_url()))
-        .form(&[("grant_type", "client_credentials"), ("client_id", "project-b"), ("client_secret", sb.client_secret())])
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "project-b"),
+            ("client_secret", sb.client_secret()),
+        ])
         .send()
         .await
         .expect("token request");
@@ -78,9 +82,7 @@ async fn projects_keep_their_own_state() {
     // Cross-domain: B enrolls the same person; A's identity lists B's.
     let (st, _) = b.call(reqwest::Method::POST, "/v3/identity", Some(json!({"phoneNumber": "2001004031"}))).await;
     assert_eq!(st, 200);
-    let (st, v) = a
-        .call(reqwest::Method::POST, &format!("/v3/identity/{id}/cross-domain"), Some(json!({})))
-        .await;
+    let (st, v) = a.call(reqwest::Method::POST, &format!("/v3/identity/{id}/cross-domain"), Some(json!({}))).await;
     assert_eq!(st, 200, "{v}");
     assert_eq!(v["count"], 1, "{v}");
 }

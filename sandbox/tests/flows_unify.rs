@@ -26,7 +26,9 @@ async fn status(env: &Env, id: &str) -> Value {
 #[tokio::test]
 async fn desktop_instant_link() {
     let env = Env::new().await;
-    let id = unify(&env, LORANT, "desktop", json!({"finalTargetUrl": "https://www.example.com", "clientHumanId": "h-1"})).await;
+    let id =
+        unify(&env, LORANT, "desktop", json!({"finalTargetUrl": "https://www.example.com", "clientHumanId": "h-1"}))
+            .await;
     assert_eq!(status(&env, &id).await["success"], "pending");
     env.possession(&id, "success", None).await;
     let s = status(&env, &id).await;
@@ -39,7 +41,9 @@ async fn desktop_instant_link() {
     // Polling again is stable.
     assert_eq!(status(&env, &id).await["proveId"], s["proveId"]);
     // Desktop without finalTargetUrl.
-    let res = env.post("/v3/unify", json!({"possessionType": "desktop", "phoneNumber": LORANT, "clientRequestId": "r"})).await;
+    let res = env
+        .post("/v3/unify", json!({"possessionType": "desktop", "phoneNumber": LORANT, "clientRequestId": "r"}))
+        .await;
     assert_eq!(res.1, json!({"code": 1001, "message": "field 'finalTargetUrl' is missing"}));
     // Failed link.
     let id = unify(&env, LORANT, "desktop", json!({"finalTargetUrl": "https://www.example.com"})).await;
@@ -60,7 +64,10 @@ async fn mobile_otp_then_prove_key_second_run() {
     let id2 = unify(&env, LORANT, "mobile", json!({})).await;
     let second = status(&env, &id2).await;
     assert_eq!(second["success"], "true");
-    assert_eq!((second["proveId"].clone(), second["deviceId"].as_str()), (first["proveId"].clone(), Some(device.as_str())));
+    assert_eq!(
+        (second["proveId"].clone(), second["deviceId"].as_str()),
+        (first["proveId"].clone(), Some(device.as_str()))
+    );
     // rebind forces a new possession check and a new key.
     let id3 = unify(&env, LORANT, "mobile", json!({"rebind": true})).await;
     assert_eq!(status(&env, &id3).await["success"], "pending");
@@ -74,7 +81,11 @@ async fn mobile_otp_then_prove_key_second_run() {
     // Revoke the key: the next run needs possession again.
     let (st, v) = env.post("/v3/device/revoke", json!({"deviceId": third["deviceId"], "clientRequestId": "r"})).await;
     assert_eq!((st, v["success"].clone()), (200, json!(true)));
-    assert_error(&env.post("/v3/device/revoke", json!({"deviceId": third["deviceId"], "clientRequestId": "r"})).await, 404, 8012);
+    assert_error(
+        &env.post("/v3/device/revoke", json!({"deviceId": third["deviceId"], "clientRequestId": "r"})).await,
+        404,
+        8012,
+    );
     assert_error(&env.post("/v3/device/revoke", json!({"deviceId": "d"})).await, 400, 1001);
     let id5 = unify(&env, LORANT, "mobile", json!({})).await;
     assert_eq!(status(&env, &id5).await["success"], "pending");
@@ -101,12 +112,21 @@ async fn customer_supplied_possession_and_bind() {
     let env = Env::new().await;
     let id = unify(&env, "2001004015", "none", json!({"clientHumanId": "h"})).await;
     // Bind before status said possession_required is out of order.
-    assert_error(&env.post("/v3/unify-bind", json!({"correlationId": id, "phoneNumber": "2001004015"})).await, 403, 1003);
+    assert_error(
+        &env.post("/v3/unify-bind", json!({"correlationId": id, "phoneNumber": "2001004015"})).await,
+        403,
+        1003,
+    );
     assert_eq!(status(&env, &id).await["success"], "possession_required");
     // Wrong phone: bind fails.
     let (st, v) = env.post("/v3/unify-bind", json!({"correlationId": id, "phoneNumber": LORANT})).await;
     assert_eq!((st, v["success"].as_str()), (200, Some("false")));
-    let (st, v) = env.post("/v3/unify-bind", json!({"correlationId": id, "phoneNumber": "+12001004015", "clientRequestId": "bind-1"})).await;
+    let (st, v) = env
+        .post(
+            "/v3/unify-bind",
+            json!({"correlationId": id, "phoneNumber": "+12001004015", "clientRequestId": "bind-1"}),
+        )
+        .await;
     assert_eq!(st, 200);
     assert_eq!(v["success"], "true");
     assert_eq!(v["clientRequestId"], "bind-1");
@@ -114,7 +134,11 @@ async fn customer_supplied_possession_and_bind() {
     let device = v["deviceId"].as_str().unwrap().to_string();
     let s = status(&env, &id).await;
     assert_eq!((s["success"].as_str(), s["deviceId"].as_str()), (Some("true"), Some(device.as_str())));
-    assert_error(&env.post("/v3/unify-bind", json!({"correlationId": id, "phoneNumber": "2001004015"})).await, 403, 1003);
+    assert_error(
+        &env.post("/v3/unify-bind", json!({"correlationId": id, "phoneNumber": "2001004015"})).await,
+        403,
+        1003,
+    );
     // Next customer-supplied run: the Prove Key works.
     let id = unify(&env, "2001004015", "none", json!({})).await;
     assert_eq!(status(&env, &id).await["deviceId"], device.as_str());
@@ -126,13 +150,41 @@ async fn unify_validation() {
     let env = Env::new().await;
     let res = env.post("/v3/unify", json!({"possessionType": "mobile", "phoneNumber": LORANT})).await;
     assert_eq!(res.1, json!({"code": 1001, "message": "field 'clientRequestId' is missing"}));
-    assert_error(&env.post("/v3/unify", json!({"possessionType": "tv", "phoneNumber": LORANT, "clientRequestId": "r"})).await, 400, 8001);
+    assert_error(
+        &env.post("/v3/unify", json!({"possessionType": "tv", "phoneNumber": LORANT, "clientRequestId": "r"})).await,
+        400,
+        8001,
+    );
     assert_error(&env.post("/v3/unify", json!({"possessionType": "mobile", "clientRequestId": "r"})).await, 400, 1001);
-    assert_error(&env.post("/v3/unify", json!({"possessionType": "mobile", "phoneNumber": "2005550199", "clientRequestId": "r"})).await, 400, 8007);
-    assert_error(&env.post("/v3/unify", json!({"possessionType": "mobile", "phoneNumber": MILO, "clientRequestId": "r"})).await, 403, 8009);
-    assert_error(&env.post("/v3/unify", json!({"possessionType": "mobile", "phoneNumber": LORANT, "clientRequestId": "r", "rebind": "yes"})).await, 400, 8001);
+    assert_error(
+        &env.post(
+            "/v3/unify",
+            json!({"possessionType": "mobile", "phoneNumber": "2005550199", "clientRequestId": "r"}),
+        )
+        .await,
+        400,
+        8007,
+    );
+    assert_error(
+        &env.post("/v3/unify", json!({"possessionType": "mobile", "phoneNumber": MILO, "clientRequestId": "r"})).await,
+        403,
+        8009,
+    );
+    assert_error(
+        &env.post(
+            "/v3/unify",
+            json!({"possessionType": "mobile", "phoneNumber": LORANT, "clientRequestId": "r", "rebind": "yes"}),
+        )
+        .await,
+        400,
+        8001,
+    );
     assert_error(&env.post("/v3/unify-status", json!({"correlationId": "nope"})).await, 400, 8001);
-    assert_error(&env.post("/v3/unify-status", json!({"correlationId": "0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"})).await, 400, 8008);
+    assert_error(
+        &env.post("/v3/unify-status", json!({"correlationId": "0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"})).await,
+        400,
+        8008,
+    );
     // A session is 15 minutes long.
     let id = unify(&env, BARBARAANNE, "mobile", json!({})).await;
     env.sb.advance_clock(std::time::Duration::from_secs(901));
@@ -140,6 +192,7 @@ async fn unify_validation() {
     // Unify by Prove ID instead of phone number.
     let id = unify(&env, BARBARAANNE, "mobile", json!({})).await;
     let prove_id = status(&env, &id).await["proveId"].clone();
-    let (st, _) = env.post("/v3/unify", json!({"possessionType": "mobile", "proveId": prove_id, "clientRequestId": "r"})).await;
+    let (st, _) =
+        env.post("/v3/unify", json!({"possessionType": "mobile", "proveId": prove_id, "clientRequestId": "r"})).await;
     assert_eq!(st, 200);
 }

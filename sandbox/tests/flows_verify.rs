@@ -10,14 +10,20 @@ async fn verify_with_possession_then_status() {
     let body = json!({"possessionType": "desktop", "firstName": "Elena", "lastName": "Coldman", "phoneNumber": ELENA, "finalTargetUrl": "https://www.example.com"});
     let (st, v) = env.post("/v3/verify", body).await;
     assert_eq!(st, 200);
-    assert_eq!((v["success"].as_str(), v["possessionResult"].as_str(), v["verifyResult"].as_str()), (Some("pending"), Some("pending"), Some("pending")));
+    assert_eq!(
+        (v["success"].as_str(), v["possessionResult"].as_str(), v["verifyResult"].as_str()),
+        (Some("pending"), Some("pending"), Some("pending"))
+    );
     assert!(v["authToken"].is_string());
     let id = v["correlationId"].as_str().unwrap().to_string();
     let (_, s) = env.post("/v3/verify-status", json!({"correlationId": id})).await;
     assert_eq!((s["success"].as_str(), s["possessionResult"].as_str()), (Some("pending"), Some("pending")));
     env.possession(&id, "success", None).await;
     let (_, s) = env.post("/v3/verify-status", json!({"correlationId": id})).await;
-    assert_eq!((s["success"].as_str(), s["possessionResult"].as_str(), s["verifyResult"].as_str()), (Some("true"), Some("success"), Some("success")));
+    assert_eq!(
+        (s["success"].as_str(), s["possessionResult"].as_str(), s["verifyResult"].as_str()),
+        (Some("true"), Some("success"), Some("success"))
+    );
     assert!(s["identityId"].is_string());
 
     // Short-term user: no client needed.
@@ -26,7 +32,12 @@ async fn verify_with_possession_then_status() {
     assert_eq!(s["success"], "true");
 
     // The client never ran within the window: false.
-    let (_, v) = env.post("/v3/verify", json!({"possessionType": "mobile", "firstName": "Elena", "lastName": "Coldman", "phoneNumber": ELENA})).await;
+    let (_, v) = env
+        .post(
+            "/v3/verify",
+            json!({"possessionType": "mobile", "firstName": "Elena", "lastName": "Coldman", "phoneNumber": ELENA}),
+        )
+        .await;
     env.sb.advance_clock(std::time::Duration::from_secs(180));
     let (_, s) = env.post("/v3/verify-status", json!({"correlationId": v["correlationId"]})).await;
     assert_eq!((s["success"].as_str(), s["possessionResult"].as_str()), (Some("false"), Some("failed")));
@@ -38,27 +49,75 @@ async fn verify_without_possession_and_failures() {
     let body = json!({"possessionType": "none", "firstName": "Sheilakathryn", "lastName": "Butrimovich", "phoneNumber": SHEILA, "finalTargetUrl": "https://www.example.com"});
     let (st, v) = env.post("/v3/verify", body).await;
     assert_eq!(st, 200);
-    assert_eq!((v["success"].as_str(), v["possessionResult"].as_str(), v["verifyResult"].as_str()), (Some("true"), Some("not_applicable"), Some("success")));
+    assert_eq!(
+        (v["success"].as_str(), v["possessionResult"].as_str(), v["verifyResult"].as_str()),
+        (Some("true"), Some("not_applicable"), Some("success"))
+    );
     assert!(v.get("authToken").is_none());
     // Wrong name.
-    let (_, v) = env.post("/v3/verify", json!({"possessionType": "none", "firstName": "Someone", "lastName": "Butrimovich", "phoneNumber": SHEILA})).await;
+    let (_, v) = env
+        .post(
+            "/v3/verify",
+            json!({"possessionType": "none", "firstName": "Someone", "lastName": "Butrimovich", "phoneNumber": SHEILA}),
+        )
+        .await;
     assert_eq!((v["success"].as_str(), v["verifyResult"].as_str()), (Some("false"), Some("failed")));
     // Kurt Mathen fails verification; Janek Ambrogio fails possession even after the client ran.
-    let (_, v) = env.post("/v3/verify", json!({"possessionType": "none", "firstName": "Kurt", "lastName": "Mathen", "phoneNumber": "2001004012"})).await;
+    let (_, v) = env
+        .post(
+            "/v3/verify",
+            json!({"possessionType": "none", "firstName": "Kurt", "lastName": "Mathen", "phoneNumber": "2001004012"}),
+        )
+        .await;
     assert_eq!(v["success"], "false");
     let (_, v) = env.post("/v3/verify", json!({"possessionType": "mobile", "firstName": "Janek", "lastName": "Ambrogio", "phoneNumber": "2001004013"})).await;
     let id = v["correlationId"].as_str().unwrap().to_string();
     let (_, p) = env.possession(&id, "success", None).await;
     assert_eq!(p["possession"], "failed");
     let (_, s) = env.post("/v3/verify-status", json!({"correlationId": id})).await;
-    assert_eq!((s["success"].as_str(), s["possessionResult"].as_str(), s["verifyResult"].as_str()), (Some("false"), Some("failed"), Some("success")));
+    assert_eq!(
+        (s["success"].as_str(), s["possessionResult"].as_str(), s["verifyResult"].as_str()),
+        (Some("false"), Some("failed"), Some("success"))
+    );
     // Validation.
-    assert_error(&env.post("/v3/verify", json!({"possessionType": "desktop", "firstName": "E", "lastName": "C", "phoneNumber": ELENA})).await, 400, 1001);
-    assert_error(&env.post("/v3/verify", json!({"possessionType": "mobile", "lastName": "C", "phoneNumber": ELENA})).await, 400, 1001);
-    assert_error(&env.post("/v3/verify", json!({"possessionType": "tablet", "firstName": "E", "lastName": "C", "phoneNumber": ELENA})).await, 400, 8001);
-    assert_error(&env.post("/v3/verify", json!({"possessionType": "none", "firstName": "Milo", "lastName": "Pinson", "phoneNumber": MILO})).await, 403, 8009);
+    assert_error(
+        &env.post(
+            "/v3/verify",
+            json!({"possessionType": "desktop", "firstName": "E", "lastName": "C", "phoneNumber": ELENA}),
+        )
+        .await,
+        400,
+        1001,
+    );
+    assert_error(
+        &env.post("/v3/verify", json!({"possessionType": "mobile", "lastName": "C", "phoneNumber": ELENA})).await,
+        400,
+        1001,
+    );
+    assert_error(
+        &env.post(
+            "/v3/verify",
+            json!({"possessionType": "tablet", "firstName": "E", "lastName": "C", "phoneNumber": ELENA}),
+        )
+        .await,
+        400,
+        8001,
+    );
+    assert_error(
+        &env.post(
+            "/v3/verify",
+            json!({"possessionType": "none", "firstName": "Milo", "lastName": "Pinson", "phoneNumber": MILO}),
+        )
+        .await,
+        403,
+        8009,
+    );
     assert_error(&env.post("/v3/verify-status", json!({})).await, 400, 1001);
-    assert_error(&env.post("/v3/verify-status", json!({"correlationId": "0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"})).await, 400, 8008);
+    assert_error(
+        &env.post("/v3/verify-status", json!({"correlationId": "0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"})).await,
+        400,
+        8008,
+    );
     // A Pre-Fill session is not a Verify session.
     let (_, v) = env.post("/v3/start", json!({"flowType": "mobile", "phoneNumber": MILO})).await;
     assert_error(&env.post("/v3/verify-status", json!({"correlationId": v["correlationId"]})).await, 403, 1003);
@@ -91,14 +150,30 @@ async fn verify_current_form() {
     assert_eq!(v["success"], "false");
     assert!(v.get("identity").is_none());
     assert_eq!(v["evaluation"]["identification"]["result"], "fail");
-    let (_, v) = env.post("/v3/verify", json!({"verificationType": "humanAssurance", "phoneNumber": "2001004013"})).await;
-    assert_eq!((v["success"].as_str(), v["evaluation"]["authentication"]["result"].as_str()), (Some("false"), Some("fail")));
+    let (_, v) =
+        env.post("/v3/verify", json!({"verificationType": "humanAssurance", "phoneNumber": "2001004013"})).await;
+    assert_eq!(
+        (v["success"].as_str(), v["evaluation"]["authentication"]["result"].as_str()),
+        (Some("false"), Some("fail"))
+    );
     let res = env.post("/v3/verify", json!({"phoneNumber": ELENA})).await;
     assert_eq!(res.1, json!({"code": 1001, "message": "field 'verificationType' is missing"}));
     assert_error(&env.post("/v3/verify", json!({"verificationType": "robot", "phoneNumber": ELENA})).await, 400, 8001);
-    assert_error(&env.post("/v3/verify", json!({"verificationType": "bot", "phoneNumber": "2005550199"})).await, 400, 8001);
-    assert_error(&env.post("/v3/verify", json!({"verificationType": "verifiedUser", "phoneNumber": "2005550199"})).await, 400, 8007);
-    assert_error(&env.post("/v3/verify", json!({"verificationType": "verifiedUser", "phoneNumber": 2001004053u64})).await, 400, 8001);
+    assert_error(
+        &env.post("/v3/verify", json!({"verificationType": "bot", "phoneNumber": "2005550199"})).await,
+        400,
+        8001,
+    );
+    assert_error(
+        &env.post("/v3/verify", json!({"verificationType": "verifiedUser", "phoneNumber": "2005550199"})).await,
+        400,
+        8007,
+    );
+    assert_error(
+        &env.post("/v3/verify", json!({"verificationType": "verifiedUser", "phoneNumber": 2001004053u64})).await,
+        400,
+        8001,
+    );
     // International short-term user.
     let (_, v) = env.post("/v3/verify", json!({"verificationType": "verifiedUser", "phoneNumber": "+447968900002", "firstName": "Rozella", "lastName": "Kimpton"})).await;
     assert_eq!(v["success"], "true");
@@ -122,7 +197,12 @@ async fn verify_batch() {
     assert_eq!((r[1]["success"].as_str(), r[1]["assuranceLevel"].as_str()), (Some("false"), Some("AL-1")));
     assert_eq!(r[2]["error"], "no test user found matching the phone number");
     assert_error(&env.post("/v3/verify/batch", json!({})).await, 400, 1001);
-    let res = env.post("/v3/verify/batch", json!({"items": [{"lastName": "C", "phoneNumber": ELENA, "verificationType": "verifiedUser"}]})).await;
+    let res = env
+        .post(
+            "/v3/verify/batch",
+            json!({"items": [{"lastName": "C", "phoneNumber": ELENA, "verificationType": "verifiedUser"}]}),
+        )
+        .await;
     assert_eq!(res.1["message"], "field 'items[0].firstName' is missing");
     let many: Vec<_> = (0..101).map(|_| json!({"firstName": "Elena", "lastName": "Coldman", "phoneNumber": ELENA, "verificationType": "verifiedUser"})).collect();
     assert_error(&env.post("/v3/verify/batch", json!({"items": many})).await, 400, 8001);

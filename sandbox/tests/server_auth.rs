@@ -21,17 +21,9 @@ async fn post_token(sb: &Sandbox, body: &str, content_type: &str) -> (u16, Strin
 #[tokio::test]
 async fn issues_tokens_for_valid_credentials_in_any_field_order() {
     let sb = Sandbox::start().await.expect("start");
-    let body = format!(
-        "client_secret={}&grant_type=client_credentials&client_id={}",
-        sb.client_secret(),
-        sb.client_id()
-    );
-    let (status, ct, v) = post_token(
-        &sb,
-        &body,
-        "application/x-www-form-urlencoded; charset=utf-8",
-    )
-    .await;
+    let body =
+        format!("client_secret={}&grant_type=client_credentials&client_id={}", sb.client_secret(), sb.client_id());
+    let (status, ct, v) = post_token(&sb, &body, "application/x-www-form-urlencoded; charset=utf-8").await;
     assert_eq!(status, 200);
     assert_eq!(ct, "application/json");
     assert_eq!(v["token_type"], "Bearer");
@@ -48,12 +40,7 @@ async fn issues_tokens_for_valid_credentials_in_any_field_order() {
 
 #[tokio::test]
 async fn decodes_form_escapes_in_credentials() {
-    let sb = Sandbox::builder()
-        .client_id("a b")
-        .client_secret("s+c&d")
-        .start()
-        .await
-        .expect("start");
+    let sb = Sandbox::builder().client_id("a b").client_secret("s+c&d").start().await.expect("start");
     let (status, _, _) = post_token(
         &sb,
         "grant_type=client_credentials&client_id=a+b&client_secret=s%2Bc%26d",
@@ -69,56 +56,32 @@ async fn refuses_bad_credentials_missing_fields_and_bad_grant() {
     let id = sb.client_id().to_owned();
     let form = "application/x-www-form-urlencoded";
 
-    let (status, _, v) = post_token(
-        &sb,
-        &format!("grant_type=client_credentials&client_id={id}&client_secret=wrong"),
-        form,
-    )
-    .await;
+    let (status, _, v) =
+        post_token(&sb, &format!("grant_type=client_credentials&client_id={id}&client_secret=wrong"), form).await;
     assert_eq!((status, v["code"].clone()), (401, json!(8002)));
     assert!(!v["message"].as_str().unwrap_or("").contains("wrong"));
 
-    let (status, _, v) = post_token(
-        &sb,
-        &format!("grant_type=client_credentials&client_id={id}"),
-        form,
-    )
-    .await;
+    let (status, _, v) = post_token(&sb, &format!("grant_type=client_credentials&client_id={id}"), form).await;
     assert_eq!((status, v["code"].clone()), (400, json!(1001)));
-    assert!(v["message"]
-        .as_str()
-        .unwrap_or("")
-        .contains("client_secret"));
+    assert!(v["message"].as_str().unwrap_or("").contains("client_secret"));
 
-    let (status, _, v) = post_token(
-        &sb,
-        &format!(
-            "grant_type=password&client_id={id}&client_secret={}",
-            sb.client_secret()
-        ),
-        form,
-    )
-    .await;
+    let (status, _, v) =
+        post_token(&sb, &format!("grant_type=password&client_id={id}&client_secret={}", sb.client_secret()), form)
+            .await;
     assert_eq!(status, 400);
     assert!(v["message"].as_str().unwrap_or("").contains("grant_type"));
 
     let (status, _, _) = post_token(&sb, "{}", "application/json").await;
     assert_eq!(status, 400);
 
-    let res = client()
-        .get(format!("{}/token", sb.base_url()))
-        .send()
-        .await
-        .expect("send");
+    let res = client().get(format!("{}/token", sb.base_url())).send().await.expect("send");
     let (status, ct, v) = parts(res).await;
     assert_eq!((status, ct.as_str()), (405, "application/json"));
     assert!(v["message"].is_string());
 }
 
 async fn call(sb: &Sandbox, bearer: Option<&str>) -> (u16, Value) {
-    let mut req = client()
-        .post(format!("{}/v3/start", sb.base_url()))
-        .json(&json!({"flowType": "mobile"}));
+    let mut req = client().post(format!("{}/v3/start", sb.base_url())).json(&json!({"flowType": "mobile"}));
     if let Some(t) = bearer {
         req = req.bearer_auth(t);
     }
@@ -204,22 +167,14 @@ async fn revocation_invalidates_earlier_tokens_only() {
     let b = token(&sb, &http).await;
     assert_ne!(call(&sb, Some(&b)).await.0, 401);
 
-    let res = http
-        .post(format!("{}/sandbox/tokens/revoke", sb.base_url()))
-        .send()
-        .await
-        .expect("send");
+    let res = http.post(format!("{}/sandbox/tokens/revoke", sb.base_url())).send().await.expect("send");
     assert_eq!(res.status(), 200);
     assert_eq!(call(&sb, Some(&b)).await.0, 401);
 }
 
 #[tokio::test]
 async fn token_lifetime_from_builder() {
-    let sb = Sandbox::builder()
-        .token_lifetime(Duration::from_secs(90))
-        .start()
-        .await
-        .expect("start");
+    let sb = Sandbox::builder().token_lifetime(Duration::from_secs(90)).start().await.expect("start");
     let v: Value = client()
         .post(format!("{}/token", sb.base_url()))
         .form(&[

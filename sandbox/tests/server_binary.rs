@@ -44,30 +44,17 @@ async fn binary_prints_its_address_and_logs_requests_without_pii() {
             }
         }
     });
-    let next = || {
-        rx.recv_timeout(std::time::Duration::from_secs(10))
-            .expect("a line")
-    };
+    let next = || rx.recv_timeout(std::time::Duration::from_secs(10)).expect("a line");
     let first = next();
-    let base = first
-        .strip_prefix("prove-sandbox listening on ")
-        .expect("first line format")
-        .to_owned();
-    assert!(
-        base.starts_with("http://127.0.0.1:") && !base.ends_with(":0"),
-        "{first}"
-    );
+    let base = first.strip_prefix("prove-sandbox listening on ").expect("first line format").to_owned();
+    assert!(base.starts_with("http://127.0.0.1:") && !base.ends_with(":0"), "{first}");
     let creds = next();
     assert!(creds.contains("bin-id"), "{creds}");
 
     let http = client();
     let res = http
         .post(format!("{base}/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", "bin-id"),
-            ("client_secret", "bin-secret"),
-        ])
+        .form(&[("grant_type", "client_credentials"), ("client_id", "bin-id"), ("client_secret", "bin-secret")])
         .send()
         .await
         .expect("token");
@@ -75,31 +62,16 @@ async fn binary_prints_its_address_and_logs_requests_without_pii() {
     let v: Value = res.json().await.expect("json");
     assert_eq!(v["expires_in"], 120);
     let token = v["access_token"].as_str().expect("token").to_owned();
-    let res = http
-        .get(format!("{base}/v3/identity/%2B12065550100/lookup"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("send");
+    let res =
+        http.get(format!("{base}/v3/identity/%2B12065550100/lookup")).bearer_auth(&token).send().await.expect("send");
     let status = res.status().as_u16();
 
     let token_line = next();
-    assert!(
-        token_line.starts_with("POST /token 200 ") && token_line.ends_with("ms"),
-        "{token_line}"
-    );
+    assert!(token_line.starts_with("POST /token 200 ") && token_line.ends_with("ms"), "{token_line}");
     let lookup_line = next();
-    assert!(
-        lookup_line.starts_with(&format!(
-            "GET /v3/identity/{{mobileNumber}}/lookup {status} "
-        )),
-        "{lookup_line}"
-    );
+    assert!(lookup_line.starts_with(&format!("GET /v3/identity/{{mobileNumber}}/lookup {status} ")), "{lookup_line}");
     for line in [&token_line, &lookup_line] {
-        assert!(
-            !line.contains("2065550100") && !line.contains(&token) && !line.contains("bin-secret"),
-            "{line}"
-        );
+        assert!(!line.contains("2065550100") && !line.contains(&token) && !line.contains("bin-secret"), "{line}");
     }
 
     // A further project added with --add-client gets its own tokens.
@@ -118,23 +90,15 @@ async fn binary_prints_its_address_and_logs_requests_without_pii() {
 
 #[test]
 fn binary_help_and_bad_arguments() {
-    let out = Command::new(env!("CARGO_BIN_EXE_prove-sandbox"))
-        .arg("--help")
-        .output()
-        .expect("run");
+    let out = Command::new(env!("CARGO_BIN_EXE_prove-sandbox")).arg("--help").output().expect("run");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("--port") && text.contains("--token-lifetime"));
-    let out = Command::new(env!("CARGO_BIN_EXE_prove-sandbox"))
-        .args(["--port", "nope"])
-        .output()
-        .expect("run");
+    let out = Command::new(env!("CARGO_BIN_EXE_prove-sandbox")).args(["--port", "nope"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--port"));
-    let out = Command::new(env!("CARGO_BIN_EXE_prove-sandbox"))
-        .args(["--add-client", "no-secret"])
-        .output()
-        .expect("run");
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_prove-sandbox")).args(["--add-client", "no-secret"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ID:SECRET"));
 }

@@ -22,38 +22,18 @@ const OPS: &[(&str, &str, &str)] = &[
     ("GET", "/v3/identity", "/v3/identity"),
     ("POST", "/v3/identity", "/v3/identity"),
     ("POST", "/v3/identity/batch", "/v3/identity/batch"),
-    (
-        "POST",
-        "/v3/identity/id-1/cross-domain",
-        "/v3/identity/{identityId}/cross-domain",
-    ),
-    (
-        "GET",
-        "/v3/identity/%2B12065550100/lookup",
-        "/v3/identity/{mobileNumber}/lookup",
-    ),
+    ("POST", "/v3/identity/id-1/cross-domain", "/v3/identity/{identityId}/cross-domain"),
+    ("GET", "/v3/identity/%2B12065550100/lookup", "/v3/identity/{mobileNumber}/lookup"),
     ("DELETE", "/v3/identity/pid-1", "/v3/identity/{proveId}"),
     ("GET", "/v3/identity/pid-1", "/v3/identity/{proveId}"),
-    (
-        "POST",
-        "/v3/identity/pid-1/activate",
-        "/v3/identity/{proveId}/activate",
-    ),
-    (
-        "POST",
-        "/v3/identity/pid-1/deactivate",
-        "/v3/identity/{proveId}/deactivate",
-    ),
+    ("POST", "/v3/identity/pid-1/activate", "/v3/identity/{proveId}/activate"),
+    ("POST", "/v3/identity/pid-1/deactivate", "/v3/identity/{proveId}/deactivate"),
     ("POST", "/v3/domain/confirm-link", "/v3/domain/confirm-link"),
     ("GET", "/v3/domain/id", "/v3/domain/id"),
     ("POST", "/v3/domain/link", "/v3/domain/link"),
     ("GET", "/v3/domain/linked", "/v3/domain/linked"),
     ("POST", "/v3/domain/unlink", "/v3/domain/unlink"),
-    (
-        "POST",
-        "/v1/server/auth/continue",
-        "/v1/server/auth/continue",
-    ),
+    ("POST", "/v1/server/auth/continue", "/v1/server/auth/continue"),
     ("POST", "/v1/server/auth/finish", "/v1/server/auth/finish"),
     ("POST", "/v1/server/auth/start", "/v1/server/auth/start"),
     ("POST", "/v3/verify-status", "/v3/verify-status"),
@@ -61,31 +41,20 @@ const OPS: &[(&str, &str, &str)] = &[
 
 fn api_json() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/schema/api.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read api.json"))
-        .expect("parse api.json")
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read api.json")).expect("parse api.json")
 }
 
 #[test]
 fn route_table_covers_every_operation_of_the_schema() {
     let schema = api_json();
     let ops = schema["operations"].as_array().expect("operations");
-    assert_eq!(
-        ops.len(),
-        OPS.len() + 1,
-        "the schema's operations plus /token"
-    );
+    assert_eq!(ops.len(), OPS.len() + 1, "the schema's operations plus /token");
     for op in ops {
-        let (method, path) = (
-            op["method"].as_str().expect("method"),
-            op["path"].as_str().expect("path"),
-        );
+        let (method, path) = (op["method"].as_str().expect("method"), op["path"].as_str().expect("path"));
         if path == "/token" {
             continue;
         }
-        assert!(
-            OPS.iter().any(|(m, _, t)| *m == method && *t == path),
-            "{method} {path} is not exercised"
-        );
+        assert!(OPS.iter().any(|(m, _, t)| *m == method && *t == path), "{method} {path} is not exercised");
     }
 }
 
@@ -97,9 +66,7 @@ async fn every_operation_reaches_the_world() {
     sb.reset_counters();
     for (method, path, template) in OPS {
         let url = format!("{}{path}?clientRequestId=r%20id", sb.base_url());
-        let mut req = http
-            .request(method.parse().expect("method"), url)
-            .bearer_auth(&t);
+        let mut req = http.request(method.parse().expect("method"), url).bearer_auth(&t);
         if *method != "GET" {
             req = req.json(&json!({}));
         }
@@ -126,23 +93,13 @@ async fn path_segments_are_percent_decoded_and_plus_is_kept() {
     let sb = Sandbox::start().await.expect("start");
     let http = client();
     let t = token(&sb, &http).await;
-    for (raw, decoded) in [
-        ("+12065550100", "+12065550100"),
-        ("%2B1%202065550100", "+1 2065550100"),
-    ] {
+    for (raw, decoded) in [("+12065550100", "+12065550100"), ("%2B1%202065550100", "+1 2065550100")] {
         let url = format!("{}/v3/identity/{raw}/lookup", sb.base_url());
         let res = http.get(url).bearer_auth(&t).send().await.expect("send");
-        assert_ne!(
-            res.status(),
-            404,
-            "a routing 404 would carry no world answer"
-        );
+        assert_ne!(res.status(), 404, "a routing 404 would carry no world answer");
         let last = sb.requests().pop().expect("recorded");
         assert_eq!(last.path, format!("/v3/identity/{raw}/lookup"));
-        assert_eq!(
-            last.path_params.get("mobileNumber").map(String::as_str),
-            Some(decoded)
-        );
+        assert_eq!(last.path_params.get("mobileNumber").map(String::as_str), Some(decoded));
     }
 }
 
@@ -150,36 +107,18 @@ async fn path_segments_are_percent_decoded_and_plus_is_kept() {
 async fn unknown_paths_and_wrong_methods_get_prove_errors() {
     let sb = Sandbox::start().await.expect("start");
     let http = client();
-    let (status, ct, v) = parts(
-        http.get(format!("{}/v3/nothing", sb.base_url()))
-            .send()
-            .await
-            .expect("send"),
-    )
-    .await;
+    let (status, ct, v) = parts(http.get(format!("{}/v3/nothing", sb.base_url())).send().await.expect("send")).await;
     assert_eq!((status, ct.as_str()), (404, "application/json"));
     assert!(v["code"].is_i64() && v["message"].is_string());
 
-    let res = http
-        .get(format!("{}/v3/start", sb.base_url()))
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(
-        res.headers().get("allow").and_then(|v| v.to_str().ok()),
-        Some("POST")
-    );
+    let res = http.get(format!("{}/v3/start", sb.base_url())).send().await.expect("send");
+    assert_eq!(res.headers().get("allow").and_then(|v| v.to_str().ok()), Some("POST"));
     let (status, ct, v) = parts(res).await;
     assert_eq!((status, ct.as_str()), (405, "application/json"));
     assert!(v["code"].is_i64() && v["message"].is_string());
 
-    let (status, _, _) = parts(
-        http.put(format!("{}/v3/identity/abc", sb.base_url()))
-            .send()
-            .await
-            .expect("send"),
-    )
-    .await;
+    let (status, _, _) =
+        parts(http.put(format!("{}/v3/identity/abc", sb.base_url())).send().await.expect("send")).await;
     assert_eq!(status, 405);
     assert_eq!(sb.counters().total_requests, 3);
 }
@@ -210,16 +149,8 @@ async fn bodies_over_4_kb_are_refused() {
     let t = token(&sb, &http).await;
 
     let (status, v) = post_raw(&http, &sb, &t, json_of_len(4096)).await;
-    assert!(
-        !(status == 400 && v["code"] == 8001),
-        "4096 bytes are accepted: {status} {v}"
-    );
-    assert_eq!(
-        sb.requests().pop().expect("recorded").body["pad"]
-            .as_str()
-            .map(str::len),
-        Some(4096 - 10)
-    );
+    assert!(!(status == 400 && v["code"] == 8001), "4096 bytes are accepted: {status} {v}");
+    assert_eq!(sb.requests().pop().expect("recorded").body["pad"].as_str().map(str::len), Some(4096 - 10));
 
     let (status, v) = post_raw(&http, &sb, &t, json_of_len(4097)).await;
     assert_eq!((status, v["code"].clone()), (400, json!(8001)));
@@ -239,7 +170,8 @@ async fn bodies_over_4_kb_are_refused() {
         assert_eq!(res.status().as_u16(), 400);
         assert_eq!(res.headers().get("connection").and_then(|v| v.to_str().ok()), Some("close"));
         let _ = res.bytes().await;
-        let (status, _) = post_raw(&http, &sb, &t, br#"{"flowType":"mobile","phoneNumber":"2001001695"}"#.to_vec()).await;
+        let (status, _) =
+            post_raw(&http, &sb, &t, br#"{"flowType":"mobile","phoneNumber":"2001001695"}"#.to_vec()).await;
         assert_eq!(status, 200);
     }
 
@@ -281,10 +213,7 @@ async fn invalid_json_is_refused_with_the_reason_and_empty_bodies_are_null() {
     assert!(msg.contains("JSON") && msg.contains("line 1"), "{msg}");
 
     let (status, v) = post_raw(&http, &sb, &t, Vec::new()).await;
-    assert!(
-        !(status == 400 && v["code"] == 8001),
-        "an empty body reaches the world"
-    );
+    assert!(!(status == 400 && v["code"] == 8001), "an empty body reaches the world");
     let last = sb.requests().pop().expect("recorded");
     assert_eq!(last.body, Value::Null);
     assert_eq!(last.content_type.as_deref(), Some("application/json"));

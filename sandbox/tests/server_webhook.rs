@@ -14,25 +14,16 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 fn verify(token: &str, secret: &str, body: &[u8]) -> Value {
     let parts: Vec<&str> = token.split('.').collect();
     assert_eq!(parts.len(), 3);
-    let header: Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).expect("b64")).expect("json");
+    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).expect("b64")).expect("json");
     assert_eq!(header, json!({"alg": "HS256", "typ": "JWT"}));
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("key");
     mac.update(format!("{}.{}", parts[0], parts[1]).as_bytes());
-    mac.verify_slice(&URL_SAFE_NO_PAD.decode(parts[2]).expect("b64"))
-        .expect("signature");
-    let claims: Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).expect("b64")).expect("json");
-    let digest: String = Sha256::digest(body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    mac.verify_slice(&URL_SAFE_NO_PAD.decode(parts[2]).expect("b64")).expect("signature");
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).expect("b64")).expect("json");
+    let digest: String = Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(claims["body_sha256"], digest);
     assert_eq!(claims["iss"], "Prove Identity");
-    assert_eq!(
-        claims["exp"].as_u64().expect("exp"),
-        claims["iat"].as_u64().expect("iat") + 300
-    );
+    assert_eq!(claims["exp"].as_u64().expect("exp"), claims["iat"].as_u64().expect("iat") + 300);
     assert!(uuid::Uuid::parse_str(claims["jti"].as_str().expect("jti")).is_ok());
     claims
 }
@@ -64,39 +55,21 @@ async fn sign_returns_a_verifiable_header_and_the_exact_body() {
     assert!(n["event"].is_string() && n["clientCustomerId"].is_string());
     assert!(uuid::Uuid::parse_str(n["eventId"].as_str().expect("eventId")).is_ok());
     let ts = n["eventTimestamp"].as_str().expect("timestamp");
-    assert!(
-        ts.len() == 20 && ts.ends_with('Z') && ts.as_bytes()[10] == b'T',
-        "{ts}"
-    );
+    assert!(ts.len() == 20 && ts.ends_with('Z') && ts.as_bytes()[10] == b'T', "{ts}");
 
     // An explicit payload is signed byte for byte; a wrong secret does not verify.
     let raw = "{\"notifications\": []}";
-    let (_, _, v) = parts(
-        http.post(&url)
-            .json(&json!({"secret": "k2", "payload": raw}))
-            .send()
-            .await
-            .expect("send"),
-    )
-    .await;
+    let (_, _, v) =
+        parts(http.post(&url).json(&json!({"secret": "k2", "payload": raw})).send().await.expect("send")).await;
     assert_eq!(v["body"], raw);
     let token = v["token"].as_str().expect("token");
     verify(token, "k2", raw.as_bytes());
     let parts_: Vec<&str> = token.split('.').collect();
     let mut mac = Hmac::<Sha256>::new_from_slice(b"other").expect("key");
     mac.update(format!("{}.{}", parts_[0], parts_[1]).as_bytes());
-    assert!(mac
-        .verify_slice(&URL_SAFE_NO_PAD.decode(parts_[2]).expect("b64"))
-        .is_err());
+    assert!(mac.verify_slice(&URL_SAFE_NO_PAD.decode(parts_[2]).expect("b64")).is_err());
 
-    let (status, _, v) = parts(
-        http.post(&url)
-            .json(&json!({"payload": "{}"}))
-            .send()
-            .await
-            .expect("send"),
-    )
-    .await;
+    let (status, _, v) = parts(http.post(&url).json(&json!({"payload": "{}"})).send().await.expect("send")).await;
     assert_eq!((status, v["code"].clone()), (400, json!(1001)));
 }
 
@@ -108,13 +81,8 @@ struct Received {
 
 /// Accept one HTTP/1.1 request, answer `status`, and hand back what arrived.
 async fn receiver(status: u16) -> (String, tokio::task::JoinHandle<Received>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!(
-        "http://{}/hooks/prove?x=1",
-        listener.local_addr().expect("addr")
-    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/hooks/prove?x=1", listener.local_addr().expect("addr"));
     let task = tokio::spawn(async move {
         let (mut s, _) = listener.accept().await.expect("accept");
         let mut buf = Vec::new();
@@ -128,9 +96,7 @@ async fn receiver(status: u16) -> (String, tokio::task::JoinHandle<Received>) {
                 let len = head
                     .lines()
                     .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse::<usize>())
+                        l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>())
                     })
                     .expect("content-length")
                     .expect("number");
@@ -142,13 +108,9 @@ async fn receiver(status: u16) -> (String, tokio::task::JoinHandle<Received>) {
             assert!(n > 0);
             buf.extend_from_slice(&chunk[..n]);
         }
-        let reply =
-            format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        let reply = format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         s.write_all(reply.as_bytes()).await.expect("write");
-        Received {
-            head,
-            body: buf[body_start..body_start + len].to_vec(),
-        }
+        Received { head, body: buf[body_start..body_start + len].to_vec() }
     });
     (url, task)
 }
@@ -174,32 +136,15 @@ async fn deliver_posts_a_signed_notification_and_reports_the_status() {
     let head = got.head.to_ascii_lowercase();
     assert!(head.starts_with("post /hooks/prove?x=1 http/1.1"), "{head}");
     assert!(head.contains("content-type: application/json"));
-    let auth_line = got
-        .head
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("x-prove-authorization:"))
-        .expect("auth header");
-    let token = auth_line
-        .split_once(':')
-        .map(|x| x.1.trim())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .expect("bearer");
+    let auth_line =
+        got.head.lines().find(|l| l.to_ascii_lowercase().starts_with("x-prove-authorization:")).expect("auth header");
+    let token = auth_line.split_once(':').map(|x| x.1.trim()).and_then(|v| v.strip_prefix("Bearer ")).expect("bearer");
     verify(token, "shh", &got.body);
-    let corr = got
-        .head
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("x-correlation-id:"))
-        .expect("correlation");
-    assert_eq!(
-        corr.split_once(':').map(|x| x.1.trim()),
-        v["correlationId"].as_str()
-    );
+    let corr = got.head.lines().find(|l| l.to_ascii_lowercase().starts_with("x-correlation-id:")).expect("correlation");
+    assert_eq!(corr.split_once(':').map(|x| x.1.trim()), v["correlationId"].as_str());
     let payload: Value = serde_json::from_slice(&got.body).expect("json");
     assert_eq!(payload, json!({"notifications": notes}));
-    assert_eq!(
-        v["body"].as_str().map(str::as_bytes),
-        Some(got.body.as_slice())
-    );
+    assert_eq!(v["body"].as_str().map(str::as_bytes), Some(got.body.as_slice()));
 }
 
 #[tokio::test]
@@ -218,8 +163,5 @@ async fn deliver_reports_unreachable_receivers() {
     )
     .await;
     assert_eq!(status, 502);
-    assert!(v["message"]
-        .as_str()
-        .unwrap_or("")
-        .contains("delivery failed"));
+    assert!(v["message"].as_str().unwrap_or("").contains("delivery failed"));
 }

@@ -496,7 +496,21 @@ def gen_schema():
     return json.dumps({"operations": ops, "types": types}, indent=1, sort_keys=True) + "\n"
 
 
+def rustfmt(text):
+    """The Rust source formatted with the repository's rustfmt.toml, so that the generated files
+    pass `cargo fmt --check` and regenerate byte for byte."""
+    import subprocess
+    r = subprocess.run(
+        ["rustfmt", "--edition", "2021", "--config-path", os.path.join(ROOT, "rustfmt.toml"), "--emit", "stdout"],
+        input=text, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("rustfmt failed on generated code:\n" + r.stderr)
+    return r.stdout
+
+
 def write(rel, text):
+    if rel.endswith(".rs"):
+        text = rustfmt(text)
     path = os.path.join(ROOT, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     old = open(path).read() if os.path.exists(path) else None

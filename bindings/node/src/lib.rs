@@ -55,7 +55,11 @@ pub struct RetryOptions {
 
 impl From<RetryOptions> for RetrySettings {
     fn from(r: RetryOptions) -> Self {
-        RetrySettings { max_retries: r.max_retries, initial_backoff_ms: r.initial_backoff_ms, max_backoff_ms: r.max_backoff_ms }
+        RetrySettings {
+            max_retries: r.max_retries,
+            initial_backoff_ms: r.initial_backoff_ms,
+            max_backoff_ms: r.max_backoff_ms,
+        }
     }
 }
 
@@ -117,7 +121,11 @@ pub struct NativeCallOptions {
 
 impl From<NativeCallOptions> for CallSettings {
     fn from(o: NativeCallOptions) -> Self {
-        CallSettings { timeout_ms: o.timeout_ms, attempt_timeout_ms: o.attempt_timeout_ms, retry: o.retry.map(Into::into) }
+        CallSettings {
+            timeout_ms: o.timeout_ms,
+            attempt_timeout_ms: o.attempt_timeout_ms,
+            retry: o.retry.map(Into::into),
+        }
     }
 }
 
@@ -169,7 +177,12 @@ impl NativeClient {
     /// Calls `method` (a name from `methods()`) with the request as JSON text; resolves to the
     /// response as JSON text.
     #[napi]
-    pub async fn call(&self, method: String, input_json: String, options: Option<NativeCallOptions>) -> napi::Result<String> {
+    pub async fn call(
+        &self,
+        method: String,
+        input_json: String,
+        options: Option<NativeCallOptions>,
+    ) -> napi::Result<String> {
         let settings = options.map(CallSettings::from);
         binding::call_text(&self.client, &method, &input_json, settings.as_ref()).await.map_err(to_napi)
     }
@@ -177,7 +190,11 @@ impl NativeClient {
     /// A cursor over the pages of the identity listing. `inputJson` holds `limit`,
     /// `showInactive` and `clientRequestId`, all optional.
     #[napi]
-    pub fn list_identities(&self, input_json: String, options: Option<NativeCallOptions>) -> napi::Result<IdentityCursor> {
+    pub fn list_identities(
+        &self,
+        input_json: String,
+        options: Option<NativeCallOptions>,
+    ) -> napi::Result<IdentityCursor> {
         guarded("identity listing", || {
             let client = options.map(CallSettings::from).unwrap_or_default().apply(&self.client)?;
             let input = binding::parse_json_text(&input_json)?;
@@ -244,10 +261,18 @@ fn body_bytes(raw: &Either<Buffer, String>) -> &[u8] {
 /// raw body, the currently valid secrets) and returns the parsed body as JSON text. Throws a
 /// `Webhook` error naming what failed.
 #[napi]
-pub fn verify_webhook(authorization: String, raw_body: Either<Buffer, String>, secrets: Vec<String>) -> napi::Result<String> {
+pub fn verify_webhook(
+    authorization: String,
+    raw_body: Either<Buffer, String>,
+    secrets: Vec<String>,
+) -> napi::Result<String> {
     guarded("webhook verification", || {
-        let verified =
-            webhook::verify_webhook(&authorization, body_bytes(&raw_body), &secrets, &webhook::WebhookOptions::default())?;
+        let verified = webhook::verify_webhook(
+            &authorization,
+            body_bytes(&raw_body),
+            &secrets,
+            &webhook::WebhookOptions::default(),
+        )?;
         binding::to_json_text(&verified.payload)
     })
 }

@@ -60,11 +60,14 @@ type JsSink = ThreadsafeFunction<LogRecord, Unknown<'static>, LogRecord, Status,
 pub fn add_logger(callback: Function<'_, LogRecord, Unknown<'static>>, level: Option<String>) -> napi::Result<u32> {
     let max_level = LogLevel::parse("level", level.as_deref().unwrap_or("debug"))
         .map_err(|e| napi::Error::new(Status::InvalidArg, e.message))?;
-    let tsfn: Arc<JsSink> = Arc::new(callback.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?);
+    let tsfn: Arc<JsSink> =
+        Arc::new(callback.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?);
     // `Closing`: the JavaScript environment of this logger has gone away; the sink is dropped.
     let id = core_log::add_sink(
         max_level,
-        Arc::new(move |rec| tsfn.call(LogRecord::from(rec), ThreadsafeFunctionCallMode::NonBlocking) != Status::Closing),
+        Arc::new(move |rec| {
+            tsfn.call(LogRecord::from(rec), ThreadsafeFunctionCallMode::NonBlocking) != Status::Closing
+        }),
     );
     Ok(u32::try_from(id).unwrap_or(u32::MAX))
 }

@@ -101,7 +101,10 @@ mod tests {
                 "retryAfterMs": 1500, "requestId": "r-1", "correlationId": "c-1", "operation": "V3StartRequest"})
         );
         let v = serde_json::to_value(ErrorData::from(Error::validation("limit", "must be between 1 and 100"))).unwrap();
-        assert_eq!(v, serde_json::json!({"kind": "Validation", "message": "limit: must be between 1 and 100", "field": "limit"}));
+        assert_eq!(
+            v,
+            serde_json::json!({"kind": "Validation", "message": "limit: must be between 1 and 100", "field": "limit"})
+        );
         assert_eq!(serde_json::from_value::<ErrorData>(v.clone()).unwrap().field.as_deref(), Some("limit"));
     }
 }

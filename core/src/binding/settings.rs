@@ -236,7 +236,10 @@ mod tests {
             (ClientSettings { connect_timeout_ms: Some(f64::NAN), ..settings() }, "connectTimeoutMs"),
             (ClientSettings { attempt_timeout_ms: Some(-1.0), ..settings() }, "attemptTimeoutMs"),
             (
-                ClientSettings { retry: Some(RetrySettings { max_backoff_ms: Some(1e300), ..Default::default() }), ..settings() },
+                ClientSettings {
+                    retry: Some(RetrySettings { max_backoff_ms: Some(1e300), ..Default::default() }),
+                    ..settings()
+                },
                 "retry.maxBackoffMs",
             ),
             (ClientSettings { client_secret: None, ..settings() }, "client_secret"),
@@ -249,8 +252,11 @@ mod tests {
 
     #[test]
     fn from_env_reads_credentials_and_keeps_the_other_settings() {
-        let vars: HashMap<&str, &str> =
-            HashMap::from([("PROVE_CLIENT_ID", "env-id"), ("PROVE_CLIENT_SECRET", " s "), ("PROVE_BASE_URL", "http://localhost:1")]);
+        let vars: HashMap<&str, &str> = HashMap::from([
+            ("PROVE_CLIENT_ID", "env-id"),
+            ("PROVE_CLIENT_SECRET", " s "),
+            ("PROVE_BASE_URL", "http://localhost:1"),
+        ]);
         let s = ClientSettings { timeout_ms: Some(2000.0), client_id: Some("ignored".into()), ..Default::default() };
         let c = s.to_config_from_env(|k| vars.get(k).map(|v| v.to_string())).unwrap();
         assert_eq!((c.client_id(), c.base_url()), ("env-id", "http://localhost:1"));

@@ -90,8 +90,14 @@ mod tests {
         let e = verify_webhook(&signed.authorization, b"{}", &["s3cret"], &Default::default()).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Webhook);
         let none: [&str; 0] = [];
-        assert_eq!(verify_webhook(&signed.authorization, b"", &none, &Default::default()).unwrap_err().kind, ErrorKind::Webhook);
-        assert_eq!(verify_webhook(&signed.authorization, b"", &[""], &Default::default()).unwrap_err().kind, ErrorKind::Webhook);
+        assert_eq!(
+            verify_webhook(&signed.authorization, b"", &none, &Default::default()).unwrap_err().kind,
+            ErrorKind::Webhook
+        );
+        assert_eq!(
+            verify_webhook(&signed.authorization, b"", &[""], &Default::default()).unwrap_err().kind,
+            ErrorKind::Webhook
+        );
         let bad = WebhookOptions { leeway_ms: Some(-5.0), ..Default::default() };
         assert_eq!(bad.verifier(&["s"]).unwrap_err().field.as_deref(), Some("leewayMs"));
         assert_eq!(sign_test_webhook("", None, None).unwrap_err().field.as_deref(), Some("secret"));

@@ -78,7 +78,11 @@ pub struct AuthContinueRequest {
 
 impl AuthContinueRequest {
     /// A value with the required fields set; set the others with the builder methods.
-    pub fn new(auth_id: impl Into<String>, request_id: impl Into<String>, subjects: AuthContinueRequestSubjects) -> Self {
+    pub fn new(
+        auth_id: impl Into<String>,
+        request_id: impl Into<String>,
+        subjects: AuthContinueRequestSubjects,
+    ) -> Self {
         let mut this = Self::default();
         this.auth_id = auth_id.into();
         this.request_id = request_id.into();
@@ -138,9 +142,7 @@ impl AuthContinueRequestSubjectMobile {
 
 impl fmt::Debug for AuthContinueRequestSubjectMobile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthContinueRequestSubjectMobile")
-            .field("claim", &self.claim)
-            .finish()
+        f.debug_struct("AuthContinueRequestSubjectMobile").field("claim", &self.claim).finish()
     }
 }
 
@@ -200,9 +202,7 @@ impl AuthContinueRequestSubjects {
 
 impl fmt::Debug for AuthContinueRequestSubjects {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthContinueRequestSubjects")
-            .field("mobile", &self.mobile)
-            .finish()
+        f.debug_struct("AuthContinueRequestSubjects").field("mobile", &self.mobile).finish()
     }
 }
 
@@ -216,9 +216,7 @@ pub struct AuthContinueResponse {
 
 impl fmt::Debug for AuthContinueResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthContinueResponse")
-            .field("subjects", &self.subjects)
-            .finish()
+        f.debug_struct("AuthContinueResponse").field("subjects", &self.subjects).finish()
     }
 }
 
@@ -236,10 +234,7 @@ pub struct AuthContinueResponseError {
 
 impl fmt::Debug for AuthContinueResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthContinueResponseError")
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .finish()
+        f.debug_struct("AuthContinueResponseError").field("code", &self.code).field("message", &self.message).finish()
     }
 }
 
@@ -327,9 +322,7 @@ impl AuthFinishRequest {
 
 impl fmt::Debug for AuthFinishRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthFinishRequest")
-            .field("auth_id", &self.auth_id)
-            .finish()
+        f.debug_struct("AuthFinishRequest").field("auth_id", &self.auth_id).finish()
     }
 }
 
@@ -397,10 +390,7 @@ pub struct AuthFinishResponseDelivery {
 
 impl fmt::Debug for AuthFinishResponseDelivery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthFinishResponseDelivery")
-            .field("push", &self.push)
-            .field("scan", &self.scan)
-            .finish()
+        f.debug_struct("AuthFinishResponseDelivery").field("push", &self.push).field("scan", &self.scan).finish()
     }
 }
 
@@ -418,10 +408,7 @@ pub struct AuthFinishResponseError {
 
 impl fmt::Debug for AuthFinishResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthFinishResponseError")
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .finish()
+        f.debug_struct("AuthFinishResponseError").field("code", &self.code).field("message", &self.message).finish()
     }
 }
 
@@ -474,9 +461,7 @@ pub struct AuthFinishResponseRawSignals {
 
 impl fmt::Debug for AuthFinishResponseRawSignals {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthFinishResponseRawSignals")
-            .field("fingerprint", &self.fingerprint)
-            .finish()
+        f.debug_struct("AuthFinishResponseRawSignals").field("fingerprint", &self.fingerprint).finish()
     }
 }
 
@@ -548,9 +533,7 @@ pub struct AuthFinishResponseSubjectCardResultSuccessClaim {
 
 impl fmt::Debug for AuthFinishResponseSubjectCardResultSuccessClaim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthFinishResponseSubjectCardResultSuccessClaim")
-            .field("puid", &self.puid)
-            .finish()
+        f.debug_struct("AuthFinishResponseSubjectCardResultSuccessClaim").field("puid", &self.puid).finish()
     }
 }
 
@@ -630,9 +613,7 @@ pub struct AuthFinishResponseSubjectDeviceResultSuccessClaim {
 
 impl fmt::Debug for AuthFinishResponseSubjectDeviceResultSuccessClaim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthFinishResponseSubjectDeviceResultSuccessClaim")
-            .field("device_id", &self.device_id)
-            .finish()
+        f.debug_struct("AuthFinishResponseSubjectDeviceResultSuccessClaim").field("device_id", &self.device_id).finish()
     }
 }
 
@@ -830,9 +811,7 @@ pub struct AuthFinishResponseSubjectUserResultSuccessClaim {
 
 impl fmt::Debug for AuthFinishResponseSubjectUserResultSuccessClaim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthFinishResponseSubjectUserResultSuccessClaim")
-            .field("user_id", &self.user_id)
-            .finish()
+        f.debug_struct("AuthFinishResponseSubjectUserResultSuccessClaim").field("user_id", &self.user_id).finish()
     }
 }
 
@@ -871,9 +850,7 @@ pub struct AuthFinishResponseUserExtras {
 
 impl fmt::Debug for AuthFinishResponseUserExtras {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthFinishResponseUserExtras")
-            .field("trust", &self.trust)
-            .finish()
+        f.debug_struct("AuthFinishResponseUserExtras").field("trust", &self.trust).finish()
     }
 }
 
@@ -974,10 +951,7 @@ impl AuthStartRequestDelivery {
 
 impl fmt::Debug for AuthStartRequestDelivery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthStartRequestDelivery")
-            .field("push", &self.push)
-            .field("scan", &self.scan)
-            .finish()
+        f.debug_struct("AuthStartRequestDelivery").field("push", &self.push).field("scan", &self.scan).finish()
     }
 }
 
@@ -1006,9 +980,7 @@ impl AuthStartRequestDeliveryPush {
 
 impl fmt::Debug for AuthStartRequestDeliveryPush {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthStartRequestDeliveryPush")
-            .field("notification", &self.notification)
-            .finish()
+        f.debug_struct("AuthStartRequestDeliveryPush").field("notification", &self.notification).finish()
     }
 }
 
@@ -1120,9 +1092,7 @@ impl AuthStartRequestDeliveryScan {
 
 impl fmt::Debug for AuthStartRequestDeliveryScan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthStartRequestDeliveryScan")
-            .field("notification", &self.notification)
-            .finish()
+        f.debug_struct("AuthStartRequestDeliveryScan").field("notification", &self.notification).finish()
     }
 }
 
@@ -1301,9 +1271,7 @@ impl AuthStartRequestSubjectCard {
 
 impl fmt::Debug for AuthStartRequestSubjectCard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthStartRequestSubjectCard")
-            .field("authenticators", &self.authenticators)
-            .finish()
+        f.debug_struct("AuthStartRequestSubjectCard").field("authenticators", &self.authenticators).finish()
     }
 }
 
@@ -1369,9 +1337,7 @@ impl AuthStartRequestSubjectCardAuthenticatorAirKeyClaim {
 
 impl fmt::Debug for AuthStartRequestSubjectCardAuthenticatorAirKeyClaim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthStartRequestSubjectCardAuthenticatorAirKeyClaim")
-            .field("puids", &self.puids)
-            .finish()
+        f.debug_struct("AuthStartRequestSubjectCardAuthenticatorAirKeyClaim").field("puids", &self.puids).finish()
     }
 }
 
@@ -1398,9 +1364,7 @@ impl AuthStartRequestSubjectCardAuthenticators {
 
 impl fmt::Debug for AuthStartRequestSubjectCardAuthenticators {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthStartRequestSubjectCardAuthenticators")
-            .field("air_key", &self.air_key)
-            .finish()
+        f.debug_struct("AuthStartRequestSubjectCardAuthenticators").field("air_key", &self.air_key).finish()
     }
 }
 
@@ -1505,9 +1469,7 @@ impl AuthStartRequestSubjectDeviceAuthenticators {
 
 impl fmt::Debug for AuthStartRequestSubjectDeviceAuthenticators {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthStartRequestSubjectDeviceAuthenticators")
-            .field("passive", &self.passive)
-            .finish()
+        f.debug_struct("AuthStartRequestSubjectDeviceAuthenticators").field("passive", &self.passive).finish()
     }
 }
 
@@ -1534,9 +1496,7 @@ impl AuthStartRequestSubjectDeviceClaim {
 
 impl fmt::Debug for AuthStartRequestSubjectDeviceClaim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthStartRequestSubjectDeviceClaim")
-            .field("device_id", &self.device_id)
-            .finish()
+        f.debug_struct("AuthStartRequestSubjectDeviceClaim").field("device_id", &self.device_id).finish()
     }
 }
 
@@ -2442,9 +2402,7 @@ pub struct GetBatchIdentityItem {
 
 impl fmt::Debug for GetBatchIdentityItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GetBatchIdentityItem")
-            .field("prove_id", &self.prove_id)
-            .finish()
+        f.debug_struct("GetBatchIdentityItem").field("prove_id", &self.prove_id).finish()
     }
 }
 
@@ -2778,10 +2736,7 @@ pub struct PostBatchResultItem {
 
 impl fmt::Debug for PostBatchResultItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PostBatchResultItem")
-            .field("error", &self.error)
-            .field("prove_id", &self.prove_id)
-            .finish()
+        f.debug_struct("PostBatchResultItem").field("error", &self.error).field("prove_id", &self.prove_id).finish()
     }
 }
 
@@ -2930,10 +2885,7 @@ pub struct Result {
 
 impl fmt::Debug for Result {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Result")
-            .field("attribute_id", &self.attribute_id)
-            .field("issuer_id", &self.issuer_id)
-            .finish()
+        f.debug_struct("Result").field("attribute_id", &self.attribute_id).field("issuer_id", &self.issuer_id).finish()
     }
 }
 
@@ -2982,9 +2934,7 @@ pub struct SubjectDeviceResultSuccessExtrasTrust {
 
 impl fmt::Debug for SubjectDeviceResultSuccessExtrasTrust {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SubjectDeviceResultSuccessExtrasTrust")
-            .field("reason_codes", &self.reason_codes)
-            .finish()
+        f.debug_struct("SubjectDeviceResultSuccessExtrasTrust").field("reason_codes", &self.reason_codes).finish()
     }
 }
 
@@ -3035,9 +2985,7 @@ impl ActivateIdentityRequest {
 
 impl fmt::Debug for ActivateIdentityRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ActivateIdentityRequest")
-            .field("client_request_id", &self.client_request_id)
-            .finish()
+        f.debug_struct("ActivateIdentityRequest").field("client_request_id", &self.client_request_id).finish()
     }
 }
 
@@ -3053,9 +3001,7 @@ pub struct ActivateIdentityResponse {
 
 impl fmt::Debug for ActivateIdentityResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ActivateIdentityResponse")
-            .field("success", &self.success)
-            .finish()
+        f.debug_struct("ActivateIdentityResponse").field("success", &self.success).finish()
     }
 }
 
@@ -3110,9 +3056,7 @@ pub struct BatchEnrollIdentitiesResponse {
 
 impl fmt::Debug for BatchEnrollIdentitiesResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BatchEnrollIdentitiesResponse")
-            .field("results", &self.results)
-            .finish()
+        f.debug_struct("BatchEnrollIdentitiesResponse").field("results", &self.results).finish()
     }
 }
 
@@ -3536,9 +3480,7 @@ impl CrossDomainIdentityRequest {
 
 impl fmt::Debug for CrossDomainIdentityRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CrossDomainIdentityRequest")
-            .field("client_request_id", &self.client_request_id)
-            .finish()
+        f.debug_struct("CrossDomainIdentityRequest").field("client_request_id", &self.client_request_id).finish()
     }
 }
 
@@ -3576,9 +3518,7 @@ pub struct DeactivateIdentityResponse {
 
 impl fmt::Debug for DeactivateIdentityResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeactivateIdentityResponse")
-            .field("success", &self.success)
-            .finish()
+        f.debug_struct("DeactivateIdentityResponse").field("success", &self.success).finish()
     }
 }
 
@@ -3638,9 +3578,7 @@ pub struct DeviceRevokeResponse {
 
 impl fmt::Debug for DeviceRevokeResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeviceRevokeResponse")
-            .field("success", &self.success)
-            .finish()
+        f.debug_struct("DeviceRevokeResponse").field("success", &self.success).finish()
     }
 }
 
@@ -3655,9 +3593,7 @@ pub struct DiscoverResponse {
 
 impl fmt::Debug for DiscoverResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DiscoverResponse")
-            .field("results", &self.results)
-            .finish()
+        f.debug_struct("DiscoverResponse").field("results", &self.results).finish()
     }
 }
 
@@ -3673,9 +3609,7 @@ pub struct DisenrollIdentityResponse {
 
 impl fmt::Debug for DisenrollIdentityResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DisenrollIdentityResponse")
-            .field("success", &self.success)
-            .finish()
+        f.debug_struct("DisenrollIdentityResponse").field("success", &self.success).finish()
     }
 }
 
@@ -3704,9 +3638,7 @@ impl DomainConfirmLinkRequest {
 
 impl fmt::Debug for DomainConfirmLinkRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DomainConfirmLinkRequest")
-            .field("pcid", &self.pcid)
-            .finish()
+        f.debug_struct("DomainConfirmLinkRequest").field("pcid", &self.pcid).finish()
     }
 }
 
@@ -3721,9 +3653,7 @@ pub struct DomainConfirmLinkResponse {
 
 impl fmt::Debug for DomainConfirmLinkResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DomainConfirmLinkResponse")
-            .field("success", &self.success)
-            .finish()
+        f.debug_struct("DomainConfirmLinkResponse").field("success", &self.success).finish()
     }
 }
 
@@ -3785,10 +3715,7 @@ impl DomainLinkRequest {
 
 impl fmt::Debug for DomainLinkRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DomainLinkRequest")
-            .field("pcid", &self.pcid)
-            .field("scopes", &self.scopes)
-            .finish()
+        f.debug_struct("DomainLinkRequest").field("pcid", &self.pcid).field("scopes", &self.scopes).finish()
     }
 }
 
@@ -3803,9 +3730,7 @@ pub struct DomainLinkResponse {
 
 impl fmt::Debug for DomainLinkResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DomainLinkResponse")
-            .field("success", &self.success)
-            .finish()
+        f.debug_struct("DomainLinkResponse").field("success", &self.success).finish()
     }
 }
 
@@ -3883,9 +3808,7 @@ pub struct DomainUnlinkResponse {
 
 impl fmt::Debug for DomainUnlinkResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DomainUnlinkResponse")
-            .field("success", &self.success)
-            .finish()
+        f.debug_struct("DomainUnlinkResponse").field("success", &self.success).finish()
     }
 }
 
@@ -4007,9 +3930,7 @@ pub struct FetchResponse {
 
 impl fmt::Debug for FetchResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FetchResponse")
-            .field("results", &self.results)
-            .finish()
+        f.debug_struct("FetchResponse").field("results", &self.results).finish()
     }
 }
 
@@ -4024,9 +3945,7 @@ pub struct GetIdentitiesByPhoneNumberResponse {
 
 impl fmt::Debug for GetIdentitiesByPhoneNumberResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GetIdentitiesByPhoneNumberResponse")
-            .field("items", &self.items)
-            .finish()
+        f.debug_struct("GetIdentitiesByPhoneNumberResponse").field("items", &self.items).finish()
     }
 }
 
@@ -4111,9 +4030,7 @@ impl DeactivateIdentityRequest {
 
 impl fmt::Debug for DeactivateIdentityRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeactivateIdentityRequest")
-            .field("client_request_id", &self.client_request_id)
-            .finish()
+        f.debug_struct("DeactivateIdentityRequest").field("client_request_id", &self.client_request_id).finish()
     }
 }
 
@@ -4801,9 +4718,7 @@ impl ValidateRequest {
 
 impl fmt::Debug for ValidateRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ValidateRequest")
-            .field("correlation_id", &self.correlation_id)
-            .finish()
+        f.debug_struct("ValidateRequest").field("correlation_id", &self.correlation_id).finish()
     }
 }
 
@@ -5145,7 +5060,12 @@ pub struct VerifyBatchRequestItem {
 
 impl VerifyBatchRequestItem {
     /// A value with the required fields set; set the others with the builder methods.
-    pub fn new(first_name: impl Into<String>, last_name: impl Into<String>, phone_number: impl Into<String>, verification_type: impl Into<VerificationType>) -> Self {
+    pub fn new(
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        phone_number: impl Into<String>,
+        verification_type: impl Into<VerificationType>,
+    ) -> Self {
         let mut this = Self::default();
         this.first_name = first_name.into();
         this.last_name = last_name.into();
@@ -5411,7 +5331,12 @@ pub struct LegacyVerifyRequest {
 
 impl LegacyVerifyRequest {
     /// A value with the required fields set; set the others with the builder methods.
-    pub fn new(first_name: impl Into<String>, last_name: impl Into<String>, phone_number: impl Into<String>, possession_type: impl Into<PossessionType>) -> Self {
+    pub fn new(
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        phone_number: impl Into<String>,
+        possession_type: impl Into<PossessionType>,
+    ) -> Self {
         let mut this = Self::default();
         this.first_name = first_name.into();
         this.last_name = last_name.into();
@@ -5605,10 +5530,6 @@ pub struct ErrorBody {
 
 impl fmt::Debug for ErrorBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ErrorBody")
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .finish()
+        f.debug_struct("ErrorBody").field("code", &self.code).field("message", &self.message).finish()
     }
 }
-

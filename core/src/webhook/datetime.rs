@@ -6,21 +6,15 @@ use super::webhook_error;
 use crate::error::Result;
 
 pub(super) fn unix_seconds(t: SystemTime) -> Result<i64> {
-    let d = t
-        .duration_since(UNIX_EPOCH)
-        .map_err(|_| webhook_error("current time is before 1970"))?;
+    let d = t.duration_since(UNIX_EPOCH).map_err(|_| webhook_error("current time is before 1970"))?;
     i64::try_from(d.as_secs()).map_err(|_| webhook_error("current time is out of range"))
 }
 
 pub(super) fn from_unix(secs: i64) -> SystemTime {
     if secs >= 0 {
-        UNIX_EPOCH
-            .checked_add(Duration::from_secs(secs.unsigned_abs()))
-            .unwrap_or(UNIX_EPOCH)
+        UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs())).unwrap_or(UNIX_EPOCH)
     } else {
-        UNIX_EPOCH
-            .checked_sub(Duration::from_secs(secs.unsigned_abs()))
-            .unwrap_or(UNIX_EPOCH)
+        UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs())).unwrap_or(UNIX_EPOCH)
     }
 }
 
@@ -70,12 +64,7 @@ pub fn format_rfc3339(t: SystemTime) -> String {
     };
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
 }
 
 /// Parses an RFC 3339 date-time (`YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`, `T`/`t`/space separator).
@@ -89,8 +78,7 @@ pub fn parse_rfc3339(s: &str) -> Option<SystemTime> {
         if !part.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        part.iter()
-            .try_fold(0i64, |acc, &c| Some(acc * 10 + i64::from(c - b'0')))
+        part.iter().try_fold(0i64, |acc, &c| Some(acc * 10 + i64::from(c - b'0')))
     };
     let (y, mo, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
     if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
@@ -100,8 +88,7 @@ pub fn parse_rfc3339(s: &str) -> Option<SystemTime> {
     if b[13] != b':' || b[16] != b':' {
         return None;
     }
-    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60
-    {
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60 {
         return None;
     }
     let mut i = 19;
@@ -155,16 +142,8 @@ mod tests {
         assert_eq!(format_rfc3339(t), "2025-01-23T10:11:12Z");
         assert_eq!(parse_rfc3339("2025-01-23T10:11:12Z"), Some(t));
         assert_eq!(parse_rfc3339("2025-01-23T12:11:12+02:00"), Some(t));
-        assert_eq!(
-            parse_rfc3339("2025-01-23T10:11:12.5Z"),
-            Some(t + Duration::from_millis(500))
-        );
-        assert_eq!(
-            parse_rfc3339("2024-02-29T00:00:00Z")
-                .map(format_rfc3339)
-                .as_deref(),
-            Some("2024-02-29T00:00:00Z")
-        );
+        assert_eq!(parse_rfc3339("2025-01-23T10:11:12.5Z"), Some(t + Duration::from_millis(500)));
+        assert_eq!(parse_rfc3339("2024-02-29T00:00:00Z").map(format_rfc3339).as_deref(), Some("2024-02-29T00:00:00Z"));
         for bad in [
             "",
             "2025-02-29T00:00:00Z",

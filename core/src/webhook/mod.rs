@@ -45,9 +45,7 @@ mod verifier;
 pub use datetime::{format_rfc3339, parse_rfc3339};
 pub use payload::{EventType, Notification, WebhookPayload};
 pub use signing::{sample_payload, sign_test_webhook};
-pub use verifier::{
-    body_sha256_hex, verify, VerifiedWebhook, WebhookVerifier, WebhookVerifierBuilder,
-};
+pub use verifier::{body_sha256_hex, verify, VerifiedWebhook, WebhookVerifier, WebhookVerifierBuilder};
 
 type HmacSha256 = Hmac<Sha256>;
 

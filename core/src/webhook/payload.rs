@@ -30,13 +30,8 @@ pub enum EventType {
 
 impl EventType {
     /// Every known value, in wire form.
-    pub const KNOWN: &'static [&'static str] = &[
-        "PHONE_NUMBER_CHANGE",
-        "DISCONNECT",
-        "PORT",
-        "LINE_TYPE_CHANGE",
-        "MOVED_OUT_OF_COVERAGE",
-    ];
+    pub const KNOWN: &'static [&'static str] =
+        &["PHONE_NUMBER_CHANGE", "DISCONNECT", "PORT", "LINE_TYPE_CHANGE", "MOVED_OUT_OF_COVERAGE"];
 
     /// The wire form of this value.
     pub fn as_str(&self) -> &str {
@@ -131,10 +126,7 @@ pub struct WebhookPayload {
 impl WebhookPayload {
     /// A payload holding these notifications.
     pub fn new(notifications: Vec<Notification>) -> Self {
-        WebhookPayload {
-            notifications,
-            extra: JsonObject::new(),
-        }
+        WebhookPayload { notifications, extra: JsonObject::new() }
     }
 }
 
@@ -164,18 +156,10 @@ pub struct Notification {
     #[serde(rename = "eventTimestamp", default)]
     pub event_timestamp: String,
     /// Your own identifier of the customer, as given at enrollment.
-    #[serde(
-        rename = "clientCustomerId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clientCustomerId", default, skip_serializing_if = "Option::is_none")]
     pub client_customer_id: Option<String>,
     /// Prove's identifier of the enrolled identity.
-    #[serde(
-        rename = "identityId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "identityId", default, skip_serializing_if = "Option::is_none")]
     pub identity_id: Option<String>,
     /// Fields this SDK does not model, kept as sent.
     #[serde(flatten)]
@@ -198,10 +182,7 @@ impl fmt::Debug for Notification {
             .field("event", &self.event)
             .field("event_type", &self.event_type)
             .field("event_timestamp", &self.event_timestamp)
-            .field(
-                "client_customer_id",
-                &self.client_customer_id.as_ref().map(|_| "<redacted>"),
-            )
+            .field("client_customer_id", &self.client_customer_id.as_ref().map(|_| "<redacted>"))
             .field("identity_id", &self.identity_id)
             .field("extra", &RedactedMap(&self.extra))
             .finish()
@@ -213,8 +194,6 @@ struct RedactedMap<'a>(&'a JsonObject);
 
 impl fmt::Debug for RedactedMap<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.0.keys().map(|k| (k, "<redacted>")))
-            .finish()
+        f.debug_map().entries(self.0.keys().map(|k| (k, "<redacted>"))).finish()
     }
 }

@@ -26,15 +26,8 @@ struct TestClaims<'a> {
 /// the body to send (a copy of `payload_json`). The token is HS256 with header
 /// `{"alg":"HS256","typ":"JWT"}` and claims `iss` = `Prove Identity`, `iat` = `now`,
 /// `exp` = `now + 300`, a random `jti` and `body_sha256` of the body.
-pub fn sign_test_webhook(
-    secret: impl AsRef<[u8]>,
-    payload_json: &[u8],
-    now: SystemTime,
-) -> (String, Vec<u8>) {
-    let iat = now
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
+pub fn sign_test_webhook(secret: impl AsRef<[u8]>, payload_json: &[u8], now: SystemTime) -> (String, Vec<u8>) {
+    let iat = now.duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)).unwrap_or(0);
     let claims = TestClaims {
         iss: ISSUER,
         iat,
@@ -43,11 +36,7 @@ pub fn sign_test_webhook(
         body_sha256: body_sha256_hex(payload_json),
     };
     let claims_json = serde_json::to_vec(&claims).unwrap_or_default();
-    let token = sign_compact(
-        secret.as_ref(),
-        br#"{"alg":"HS256","typ":"JWT"}"#,
-        &claims_json,
-    );
+    let token = sign_compact(secret.as_ref(), br#"{"alg":"HS256","typ":"JWT"}"#, &claims_json);
     (format!("Bearer {token}"), payload_json.to_vec())
 }
 

@@ -14,8 +14,8 @@ use zeroize::Zeroizing;
 use super::datetime::{duration_secs, from_unix, unix_seconds};
 use super::payload::WebhookPayload;
 use super::{
-    webhook_error, HmacSha256, JsonObject, ALGORITHM, DEFAULT_LEEWAY, DEFAULT_MAX_AGE, ISSUER,
-    MAX_BODY_LEN, MAX_TOKEN_LEN,
+    webhook_error, HmacSha256, JsonObject, ALGORITHM, DEFAULT_LEEWAY, DEFAULT_MAX_AGE, ISSUER, MAX_BODY_LEN,
+    MAX_TOKEN_LEN,
 };
 use crate::error::Result;
 
@@ -74,11 +74,7 @@ fn debug_verifier(f: &mut fmt::Formatter<'_>, name: &str, secrets: usize, policy
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy {
-            leeway: DEFAULT_LEEWAY,
-            max_age: DEFAULT_MAX_AGE,
-            require_body_hash: false,
-        }
+        Policy { leeway: DEFAULT_LEEWAY, max_age: DEFAULT_MAX_AGE, require_body_hash: false }
     }
 }
 
@@ -129,14 +125,8 @@ impl WebhookVerifier {
     }
 
     /// Verifies a delivery at the given time and parses its body.
-    pub fn verify_at(
-        &self,
-        authorization: &str,
-        raw_body: &[u8],
-        now: SystemTime,
-    ) -> Result<WebhookPayload> {
-        self.verify_detailed_at(authorization, raw_body, now)
-            .map(|v| v.payload)
+    pub fn verify_at(&self, authorization: &str, raw_body: &[u8], now: SystemTime) -> Result<WebhookPayload> {
+        self.verify_detailed_at(authorization, raw_body, now).map(|v| v.payload)
     }
 
     /// Like [`WebhookVerifier::verify`], also returning the token's identifying claims.
@@ -145,12 +135,7 @@ impl WebhookVerifier {
     }
 
     /// Like [`WebhookVerifier::verify_at`], also returning the token's identifying claims.
-    pub fn verify_detailed_at(
-        &self,
-        authorization: &str,
-        raw_body: &[u8],
-        now: SystemTime,
-    ) -> Result<VerifiedWebhook> {
+    pub fn verify_detailed_at(&self, authorization: &str, raw_body: &[u8], now: SystemTime) -> Result<VerifiedWebhook> {
         let keys: Vec<&[u8]> = self.secrets.iter().map(|s| s.as_slice()).collect();
         verify_inner(&self.policy, &keys, authorization, raw_body, now)
     }
@@ -184,11 +169,7 @@ impl WebhookVerifierBuilder {
         I: IntoIterator<Item = S>,
         S: AsRef<[u8]>,
     {
-        self.secrets.extend(
-            secrets
-                .into_iter()
-                .map(|s| Zeroizing::new(s.as_ref().to_vec())),
-        );
+        self.secrets.extend(secrets.into_iter().map(|s| Zeroizing::new(s.as_ref().to_vec())));
         self
     }
 
@@ -241,14 +222,10 @@ fn verify_inner(
     now: SystemTime,
 ) -> Result<VerifiedWebhook> {
     if authorization.len() > MAX_TOKEN_LEN {
-        return Err(webhook_error(format!(
-            "webhook token larger than {MAX_TOKEN_LEN} bytes"
-        )));
+        return Err(webhook_error(format!("webhook token larger than {MAX_TOKEN_LEN} bytes")));
     }
     if raw_body.len() > MAX_BODY_LEN {
-        return Err(webhook_error(format!(
-            "webhook body larger than {MAX_BODY_LEN} bytes"
-        )));
+        return Err(webhook_error(format!("webhook body larger than {MAX_BODY_LEN} bytes")));
     }
     let usable: Vec<&[u8]> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
     if usable.is_empty() {
@@ -260,11 +237,7 @@ fn verify_inner(
     let mut parts = token.split('.');
     let (header_b64, claims_b64, sig_b64) = match (parts.next(), parts.next(), parts.next()) {
         (Some(h), Some(c), Some(s)) if parts.next().is_none() => (h, c, s),
-        _ => {
-            return Err(webhook_error(
-                "malformed webhook token: expected 3 segments",
-            ))
-        }
+        _ => return Err(webhook_error("malformed webhook token: expected 3 segments")),
     };
     if header_b64.is_empty() || claims_b64.is_empty() {
         return Err(webhook_error("malformed webhook token: empty segment"));
@@ -281,9 +254,7 @@ fn verify_inner(
         Some(_) => return Err(webhook_error("webhook token alg is not a string")),
     }
     if header.contains_key("crit") {
-        return Err(webhook_error(
-            "webhook token header has unsupported crit parameters",
-        ));
+        return Err(webhook_error("webhook token header has unsupported crit parameters"));
     }
 
     // Signature: HMAC-SHA256 over "header.claims", constant-time comparison.
@@ -305,9 +276,7 @@ fn verify_inner(
         }
     }
     let Some(secret_index) = matched else {
-        return Err(webhook_error(
-            "webhook signature does not match any configured secret",
-        ));
+        return Err(webhook_error("webhook signature does not match any configured secret"));
     };
 
     // Claims.
@@ -319,10 +288,8 @@ fn verify_inner(
     }
     let now_s = unix_seconds(now)?;
     let leeway = duration_secs(policy.leeway);
-    let exp = numeric_date(&claims, "exp")?
-        .ok_or_else(|| webhook_error("webhook token has no exp claim"))?;
-    let iat = numeric_date(&claims, "iat")?
-        .ok_or_else(|| webhook_error("webhook token has no iat claim"))?;
+    let exp = numeric_date(&claims, "exp")?.ok_or_else(|| webhook_error("webhook token has no exp claim"))?;
+    let iat = numeric_date(&claims, "iat")?.ok_or_else(|| webhook_error("webhook token has no iat claim"))?;
     if now_s > exp.saturating_add(leeway) {
         return Err(webhook_error("webhook token expired"));
     }
@@ -342,16 +309,10 @@ fn verify_inner(
             let actual = body_sha256_hex(raw_body);
             let expected = expected.to_ascii_lowercase();
             if !bool::from(actual.as_bytes().ct_eq(expected.as_bytes())) {
-                return Err(webhook_error(
-                    "webhook body does not match the token's body_sha256",
-                ));
+                return Err(webhook_error("webhook body does not match the token's body_sha256"));
             }
         }
-        Some(_) => {
-            return Err(webhook_error(
-                "webhook token body_sha256 claim is not a string",
-            ))
-        }
+        Some(_) => return Err(webhook_error("webhook token body_sha256 claim is not a string")),
         None if policy.require_body_hash => {
             return Err(webhook_error("webhook token has no body_sha256 claim"));
         }
@@ -373,13 +334,7 @@ fn verify_inner(
         ))
     })?;
 
-    Ok(VerifiedWebhook {
-        payload,
-        token_id,
-        issued_at: from_unix(iat),
-        expires_at: from_unix(exp),
-        secret_index,
-    })
+    Ok(VerifiedWebhook { payload, token_id, issued_at: from_unix(iat), expires_at: from_unix(exp), secret_index })
 }
 
 /// Accepts `Bearer <jwt>` (scheme case-insensitive, surrounding spaces ignored) or a bare JWT.
@@ -394,10 +349,7 @@ fn strip_bearer(authorization: &str) -> Result<&str> {
     if token.is_empty() {
         return Err(webhook_error("webhook authorization has no token"));
     }
-    if !token
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-    {
+    if !token.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
         return Err(webhook_error("malformed webhook token: invalid characters"));
     }
     Ok(token)
@@ -413,12 +365,8 @@ fn decode_json_object(segment: &str, what: &str) -> Result<JsonObject> {
     let bytes = decode_b64(segment, what)?;
     match serde_json::from_slice::<serde_json::Value>(&bytes) {
         Ok(serde_json::Value::Object(map)) => Ok(map),
-        Ok(_) => Err(webhook_error(format!(
-            "malformed webhook token: {what} is not a JSON object"
-        ))),
-        Err(_) => Err(webhook_error(format!(
-            "malformed webhook token: {what} is not valid JSON"
-        ))),
+        Ok(_) => Err(webhook_error(format!("malformed webhook token: {what} is not a JSON object"))),
+        Err(_) => Err(webhook_error(format!("malformed webhook token: {what} is not valid JSON"))),
     }
 }
 
@@ -432,23 +380,16 @@ fn numeric_date(claims: &JsonObject, name: &str) -> Result<Option<i64>> {
             } else if let Some(f) = n.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15) {
                 Ok(Some(f.trunc() as i64))
             } else {
-                Err(webhook_error(format!(
-                    "webhook token {name} claim is out of range"
-                )))
+                Err(webhook_error(format!("webhook token {name} claim is out of range")))
             }
         }
-        Some(_) => Err(webhook_error(format!(
-            "webhook token {name} claim is not a number"
-        ))),
+        Some(_) => Err(webhook_error(format!("webhook token {name} claim is not a number"))),
     }
 }
 
 /// The algorithm name as it may appear in an error: short, printable ASCII only.
 fn printable(s: &str) -> String {
-    if s.len() <= 16
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if s.len() <= 16 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         s.to_owned()
     } else {
         "(unprintable)".to_owned()
@@ -474,9 +415,6 @@ mod tests {
 
     #[test]
     fn body_hash_is_lowercase_hex() {
-        assert_eq!(
-            body_sha256_hex(b""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
+        assert_eq!(body_sha256_hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 }

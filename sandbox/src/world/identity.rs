@@ -66,7 +66,6 @@ fn not_found() -> ApiResponse {
     ApiResponse::error(404, 8011, "Identity Not Found")
 }
 
-
 fn enroll_one(
     st: &mut State,
     client_id: &str,
@@ -199,15 +198,12 @@ pub fn batch_get(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
             .get(key)
             .ok_or_else(|| invalid("query parameter 'startKey' is not a pagination key of this listing"))?,
     };
-    let mut page = store
-        .items
-        .range(after + 1..)
-        .map(|(_, i)| i)
-        .filter(|i| show_inactive || i.active);
+    let mut page = store.items.range(after + 1..).map(|(_, i)| i).filter(|i| show_inactive || i.active);
     let results: Vec<&Identity> = page.by_ref().take(limit).collect();
     let more = page.next().is_some();
     let last_key = if more { results.last().map(|i| i.prove_id.clone()) } else { None };
-    let results: Vec<Value> = results.iter().map(|i| json!({"proveId": i.prove_id, "identityId": i.prove_id})).collect();
+    let results: Vec<Value> =
+        results.iter().map(|i| json!({"proveId": i.prove_id, "identityId": i.prove_id})).collect();
     let mut body = Map::new();
     body.insert("results".into(), Value::Array(results));
     if let Some(k) = last_key {
@@ -243,13 +239,8 @@ pub fn get(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
 pub fn lookup(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
     let phone = ctx.path("mobileNumber")?;
     let user = user_for(phone, PRODUCTS)?;
-    let items: Vec<Value> = st
-        .project(ctx.client())
-        .identities
-        .iter()
-        .filter(|i| std::ptr::eq(i.user, user))
-        .map(describe)
-        .collect();
+    let items: Vec<Value> =
+        st.project(ctx.client()).identities.iter().filter(|i| std::ptr::eq(i.user, user)).map(describe).collect();
     Ok(ApiResponse::ok(obj([("items", Some(Value::Array(items)))])))
 }
 

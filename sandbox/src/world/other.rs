@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::clock::rfc3339;
 use super::validate::{invalid, req_query, Body, Res};
 use super::{new_id, obj, s, user_for, users, Ctx, State};
 use crate::api::ApiResponse;
+use crate::clock::rfc3339;
 
 /// The Prove Client ID (`pcid`) of a project: stable per `client_id`.
 pub fn pcid_of(client_id: &str) -> String {
@@ -233,7 +233,11 @@ fn mobile_claim(subjects: &Map<String, Value>, required: bool) -> Res<Option<&st
         None | Some(Value::Null) => Ok(None),
         Some(c) => {
             let cb = Body::nested(c, "subjects.mobile.claim.")?;
-            if required { cb.req_str("mobileNumber").map(Some) } else { cb.opt_str("mobileNumber") }
+            if required {
+                cb.req_str("mobileNumber").map(Some)
+            } else {
+                cb.opt_str("mobileNumber")
+            }
         }
     }
 }
@@ -247,7 +251,8 @@ pub fn auth_start(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
     b.opt_object("delivery")?;
     let mobile = mobile_claim(subjects, false)?;
     if let Some(phone) = mobile {
-        users::find(phone).ok_or_else(|| ApiResponse::error(400, 8007, "no test user found matching the phone number"))?;
+        users::find(phone)
+            .ok_or_else(|| ApiResponse::error(400, 8007, "no test user found matching the phone number"))?;
     }
     let universal = subjects
         .get("mobile")
@@ -296,13 +301,16 @@ pub fn auth_continue(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
     let session = v1_session(ctx, st, auth_id)?;
     let mobile = match phone {
         None => None,
-        Some(p) => match user_for(p, &[
-            users::Product::PreFill,
-            users::Product::Identity,
-            users::Product::VerifiedUsers,
-            users::Product::Unify,
-            users::Product::IdentityManager,
-        ]) {
+        Some(p) => match user_for(
+            p,
+            &[
+                users::Product::PreFill,
+                users::Product::Identity,
+                users::Product::VerifiedUsers,
+                users::Product::Unify,
+                users::Product::IdentityManager,
+            ],
+        ) {
             Ok(_) => {
                 session.mobile = Some(p.to_string());
                 session.mobile_requested = true;
@@ -331,10 +339,7 @@ pub fn auth_finish(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
     let device = session.device_requested.then(|| {
         json!({"success": {"claim": {"deviceId": session.device.clone().unwrap_or_else(new_id)}, "createdAt": now_s}})
     });
-    let user = session
-        .user_id
-        .as_ref()
-        .map(|u| json!({"success": {"claim": {"userId": u}, "createdAt": now_s}}));
+    let user = session.user_id.as_ref().map(|u| json!({"success": {"claim": {"userId": u}, "createdAt": now_s}}));
     st.auth.remove(auth_id);
     Ok(ApiResponse::ok(json!({
         "appNamespace": "prove-sandbox",

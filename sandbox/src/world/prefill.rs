@@ -105,9 +105,8 @@ pub fn challenge(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
     if flow.dob.is_none() && flow.ssn.is_none() {
         return Err(ApiResponse::error(400, 1001, "field 'dob' or 'ssn' is missing"));
     }
-    let dob_ok = flow.dob.as_deref().is_none_or(|d| {
-        Dob::parse(d).is_some_and(|d| user.dob.is_some_and(|full| d.matches(full)))
-    });
+    let dob_ok =
+        flow.dob.as_deref().is_none_or(|d| Dob::parse(d).is_some_and(|d| user.dob.is_some_and(|full| d.matches(full))));
     let ssn_ok = flow.ssn.as_deref().is_none_or(|sn| ssn_matches(sn, user.ssn));
     if dob_ok && ssn_ok {
         let ind = individual(user);
@@ -187,16 +186,12 @@ pub fn complete(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
         && name_ok(last, user.last_name)
         && ssn.as_deref().is_none_or(|sn| ssn_matches(sn, user.ssn))
         && dob.is_none_or(|d| Dob::parse(d).is_some_and(|d| user.dob.is_some_and(|full| d.matches(full))));
-    let change_detected =
-        flow.challenge_individual.as_ref().map(|reference| canonical(raw) != canonical(reference));
+    let change_detected = flow.challenge_individual.as_ref().map(|reference| canonical(raw) != canonical(reference));
     flow.stage = Stage::Done;
     Ok(ApiResponse::ok(obj([
         ("success", Some(Value::Bool(success))),
         ("changeDetected", change_detected.map(Value::Bool)),
         ("next", Some(Stage::Done.next())),
-        (
-            "evaluation",
-            Some(evaluation(&[("authentication", true), ("identification", success), ("risk", true)])),
-        ),
+        ("evaluation", Some(evaluation(&[("authentication", true), ("identification", success), ("risk", true)]))),
     ])))
 }

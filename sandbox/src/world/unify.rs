@@ -5,7 +5,9 @@ use serde_json::{json, Value};
 use super::session::{Channel, Flow, Possession, UnifyFlow};
 use super::users::{self, Product, TestUser};
 use super::validate::{correlation_id, final_target_url, invalid, Res};
-use super::{create_session, evaluation, new_id, obj, s, session_mut, step_not_allowed, user_for, Ctx, ProveKey, State};
+use super::{
+    create_session, evaluation, new_id, obj, s, session_mut, step_not_allowed, user_for, Ctx, ProveKey, State,
+};
 use crate::api::ApiResponse;
 
 /// Places (or replaces) the Prove Key of a user in a project; returns the new device id.
@@ -47,9 +49,8 @@ pub fn unify(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
     let project = st.project(ctx.client());
     let key = project.keys.get(user.phone).cloned();
     // A device id bound to another phone number: the key does not match this number.
-    let foreign_device = device_id.is_some_and(|d| {
-        project.keys.iter().any(|(p, k)| k.device_id == d && p.as_str() != user.phone)
-    });
+    let foreign_device =
+        device_id.is_some_and(|d| project.keys.iter().any(|(p, k)| k.device_id == d && p.as_str() != user.phone));
     let key_auth = !rebind
         && !user.short_term
         && channel != Channel::Desktop

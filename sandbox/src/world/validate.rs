@@ -137,7 +137,9 @@ pub fn correlation_id<'a>(body: &Body<'a>) -> Res<&'a str> {
     if is_uuid(id) {
         Ok(id)
     } else {
-        Err(invalid("field 'correlationId' must be a UUID (^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)"))
+        Err(invalid(
+            "field 'correlationId' must be a UUID (^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)",
+        ))
     }
 }
 

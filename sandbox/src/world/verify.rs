@@ -6,7 +6,9 @@ use sha2::{Digest, Sha256};
 use super::session::{Channel, Flow, Possession, VerifyFlow};
 use super::users::{Outcome, Product, TestUser};
 use super::validate::{batch_items, correlation_id, final_target_url, Body, Res};
-use super::{create_session, evaluation, identity, new_id, obj, s, session_mut, step_not_allowed, user_for, Ctx, State};
+use super::{
+    create_session, evaluation, identity, new_id, obj, s, session_mut, step_not_allowed, user_for, Ctx, State,
+};
 use crate::api::ApiResponse;
 
 /// The documented `verificationType` values.
@@ -98,10 +100,7 @@ pub fn verify_status(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
         (
             "evaluation",
             done.then(|| {
-                evaluation(&[
-                    ("authentication", possession_result != "failed"),
-                    ("identification", flow.verified),
-                ])
+                evaluation(&[("authentication", possession_result != "failed"), ("identification", flow.verified)])
             }),
         ),
     ])))
@@ -172,9 +171,8 @@ fn verify_current(ctx: &Ctx<'_>, st: &mut State, b: &Body<'_>) -> Res<ApiRespons
     let verdict = Verdict::of(user, first, last);
     let success = verdict.success();
     let prove_id = success.then(|| st.prove_id_for(ctx.client(), user));
-    let is_enrolled = (verification_type == "verifiedUser").then(|| {
-        success && identity::ensure_enrolled(st, ctx.client(), user, phone, customer, ctx.now())
-    });
+    let is_enrolled = (verification_type == "verifiedUser")
+        .then(|| success && identity::ensure_enrolled(st, ctx.client(), user, phone, customer, ctx.now()));
     Ok(ApiResponse::ok(obj([
         ("success", s(if success { "true" } else { "false" })),
         ("correlationId", s(new_id())),

@@ -45,7 +45,11 @@ impl Env {
         let http = reqwest::Client::builder().build().expect("client");
         let res = http
             .post(format!("{}/token", sb.base_url()))
-            .form(&[("grant_type", "client_credentials"), ("client_id", sb.client_id()), ("client_secret", sb.client_secret())])
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", sb.client_id()),
+                ("client_secret", sb.client_secret()),
+            ])
             .send()
             .await
             .expect("token request");
@@ -68,7 +72,8 @@ impl Env {
         let text = res.text().await.expect("body");
         let value: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("non-JSON answer: {text}"));
         if status == 200 {
-            let (_, mut response_type) = schema::operation_for(method, path).unwrap_or_else(|| panic!("no operation for {method} {path}"));
+            let (_, mut response_type) =
+                schema::operation_for(method, path).unwrap_or_else(|| panic!("no operation for {method} {path}"));
             if path == "/v3/verify" && body.as_ref().is_some_and(|b| b.get("possessionType").is_some()) {
                 response_type = "Legacy_V3VerifyResponse".to_string();
             }

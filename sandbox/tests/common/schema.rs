@@ -83,7 +83,8 @@ fn check_type(type_name: &str, value: &Value, at: &str, out: &mut Vec<String>) {
             Some(Value::Null) => out.push(format!("{here}: null")),
             Some(v) => {
                 if !required {
-                    let empty = matches!(v, Value::Array(a) if a.is_empty()) || matches!(v, Value::Object(o) if o.is_empty() && spec.get("type").and_then(Value::as_str) == Some("map"));
+                    let empty = matches!(v, Value::Array(a) if a.is_empty())
+                        || matches!(v, Value::Object(o) if o.is_empty() && spec.get("type").and_then(Value::as_str) == Some("map"));
                     if empty {
                         out.push(format!("{here}: empty optional collection should be omitted"));
                     }

@@ -31,16 +31,7 @@ pub async fn token(sb: &Sandbox, http: &reqwest::Client) -> String {
 /// Status, content type and JSON body (Null when the body is not JSON).
 pub async fn parts(res: reqwest::Response) -> (u16, String, Value) {
     let status = res.status().as_u16();
-    let ct = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
+    let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let text = res.text().await.expect("body");
-    (
-        status,
-        ct,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-    )
+    (status, ct, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
