@@ -1,0 +1,322 @@
+"""Base of the generated model classes (``prove_sdk._generated.models``).
+
+A generated class is only a table of fields: one annotated attribute per field of prove-core's
+model metadata, each assigned ``field(wire, type_expression, ...)``::
+
+    class Address(Model):
+        city: Optional[str] = field("city", "string", default=None, sensitive=True)
+
+This module turns that table into the behaviour every model shares:
+
+- a keyword constructor (snake_case names; required fields have no default),
+- ``from_dict`` reading Prove's wire names, building nested models and lists or maps of them,
+  and keeping keys this version does not know,
+- ``to_dict`` giving wire names back (unknown keys included, unset fields omitted),
+- ``==`` (same class, same fields, same unknown keys),
+- a ``repr`` that shows ``<redacted>`` for personal data and secrets, and hides the values of
+  unknown keys (whether they are personal data cannot be known).
+
+Type expressions are those of ``prove_core::models::meta``: ``string``, ``boolean``,
+``integer``, ``number``, ``object`` (free-form JSON), ``array<T>``, ``map<T>`` (string keys),
+``enum:Name`` (a string: known values are listed in ``_generated.enums``, others are kept as
+sent) and ``ref:Name`` (another model of the module that defines the field).
+"""
+from __future__ import annotations
+
+import copy
+import sys
+from types import MappingProxyType
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    ClassVar,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+)
+
+__all__ = ["Field", "Model", "REDACTED", "field"]
+
+_T = TypeVar("_T")
+_M = TypeVar("_M", bound="Model")
+
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_kwargs: Any) -> Callable[[_T], _T]:
+        """Tells type checkers how model classes are built; nothing to do at run time."""
+
+        def decorate(obj: _T) -> _T:
+            return obj
+
+        return decorate
+
+
+REDACTED = "<redacted>"
+"""What ``repr`` shows instead of personal data and secrets."""
+
+
+# A parsed type expression: (kind, argument), where kind is "scalar", "enum", "ref", "array" or
+# "map" and the argument is a scalar name, an enum or model name, or the parsed element type.
+_Type = Tuple[str, Any]
+
+_SCALARS = ("string", "boolean", "integer", "number", "object")
+
+
+def _parse(expr: str) -> _Type:
+    if expr.startswith("array<") and expr.endswith(">"):
+        return ("array", _parse(expr[len("array<") : -1]))
+    if expr.startswith("map<") and expr.endswith(">"):
+        return ("map", _parse(expr[len("map<") : -1]))
+    if expr.startswith("ref:") and len(expr) > len("ref:"):
+        return ("ref", expr[len("ref:") :])
+    if expr.startswith("enum:") and len(expr) > len("enum:"):
+        return ("enum", expr[len("enum:") :])
+    if expr in _SCALARS:
+        return ("scalar", expr)
+    raise ValueError(f"unknown type expression {expr!r}")
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+_REQUIRED: Any = _Required()
+
+
+class Field:
+    """One entry of a model's field table."""
+
+    __slots__ = ("name", "wire", "type", "required", "sensitive", "_parsed", "_module")
+
+    name: str
+    """The attribute (snake_case) name; set when the class is created."""
+    wire: str
+    """Prove's JSON name."""
+    type: str
+    """The type expression of prove-core's metadata."""
+    required: bool
+    sensitive: bool
+    """Personal data or a secret: ``repr`` shows ``<redacted>``."""
+
+    def __init__(self, wire: str, type: str, required: bool, sensitive: bool) -> None:
+        self.name = ""
+        self.wire = wire
+        self.type = type
+        self.required = required
+        self.sensitive = sensitive
+        self._parsed = _parse(type)
+        self._module = ""
+
+    def __repr__(self) -> str:
+        flags = "".join(
+            f", {flag}=True" for flag in ("required", "sensitive") if getattr(self, flag)
+        )
+        return f"Field({self.name!r}, wire={self.wire!r}, type={self.type!r}{flags})"
+
+
+def field(wire: str, type: str, *, default: Any = _REQUIRED, sensitive: bool = False) -> Any:
+    """Declares a model field: its wire name and type expression.
+
+    A field without ``default`` is required; ``default=None`` (the only other default) makes it
+    optional. ``sensitive`` marks personal data and secrets.
+    """
+    if default is not _REQUIRED and default is not None:
+        raise ValueError("a model field's default can only be None")
+    return Field(wire, type, required=default is _REQUIRED, sensitive=sensitive)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _decode(t: _Type, module: str, value: Any, path: str) -> Any:
+    """A value read from JSON, checked against its type; nested models are built."""
+    kind, arg = t
+    if kind == "scalar":
+        if arg == "object":
+            return copy.deepcopy(value)
+        if arg == "string":
+            ok = isinstance(value, str)
+        elif arg == "boolean":
+            ok = isinstance(value, bool)
+        elif arg == "integer":
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            ok = _is_int(value)
+        else:
+            ok = _is_int(value) or isinstance(value, float)
+        if not ok:
+            raise TypeError(f"{path}: expected {arg}, got {type(value).__name__}")
+        return value
+    if kind == "enum":
+        if not isinstance(value, str):
+            raise TypeError(f"{path}: expected a string ({arg}), got {type(value).__name__}")
+        return value
+    if kind == "ref":
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{path}: expected an object ({arg}), got {type(value).__name__}")
+        return _model_class(module, arg)._decode_mapping(value, path)
+    if kind == "array":
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"{path}: expected an array, got {type(value).__name__}")
+        return [_decode(arg, module, item, f"{path}[{i}]") for i, item in enumerate(value)]
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{path}: expected an object (map), got {type(value).__name__}")
+    out: Dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise TypeError(f"{path}: map keys must be strings")
+        # Keys of maps are data, so they are left out of messages.
+        out[key] = _decode(arg, module, item, f"{path}[...]")
+    return out
+
+
+def _encode(t: _Type, value: Any) -> Any:
+    """The JSON form of a field value (models become dicts with wire names)."""
+    kind, arg = t
+    if isinstance(value, Model):
+        return value.to_dict()
+    if kind == "array" and isinstance(value, (list, tuple)):
+        return [_encode(arg, item) for item in value]
+    if kind == "map" and isinstance(value, Mapping):
+        return {key: _encode(arg, item) for key, item in value.items()}
+    return copy.deepcopy(value)
+
+
+def _model_class(module: str, name: str) -> Type[Model]:
+    cls = getattr(sys.modules[module], name, None)
+    if not (isinstance(cls, type) and issubclass(cls, Model)):
+        raise TypeError(f"ref:{name} does not name a model of {module}")
+    return cls
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(field,))
+class Model:
+    """Base class of the generated models (see the module's documentation)."""
+
+    _fields_: ClassVar[Tuple[Field, ...]] = ()
+    _by_name_: ClassVar[Mapping[str, Field]] = MappingProxyType({})
+    _by_wire_: ClassVar[Mapping[str, Field]] = MappingProxyType({})
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields: List[Field] = list(cls._fields_)
+        for name, value in list(cls.__dict__.items()):
+            if not isinstance(value, Field):
+                continue
+            if name in cls._by_name_:
+                raise TypeError(f"{cls.__name__}.{name} is declared twice")
+            value.name = name
+            value._module = cls.__module__
+            fields.append(value)
+            # Instances always hold every field; the class keeps only the table.
+            delattr(cls, name)
+        by_wire: Dict[str, Field] = {}
+        for f in fields:
+            if f.wire in by_wire:
+                raise TypeError(f"{cls.__name__}: wire name {f.wire!r} is declared twice")
+            by_wire[f.wire] = f
+        cls._fields_ = tuple(fields)
+        cls._by_name_ = MappingProxyType({f.name: f for f in fields})
+        cls._by_wire_ = MappingProxyType(by_wire)
+
+    def __init__(self, **kwargs: Any) -> None:
+        cls = type(self)
+        for name in kwargs:
+            if name not in cls._by_name_:
+                raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {name!r}")
+        missing = [f.name for f in cls._fields_ if f.required and kwargs.get(f.name) is None]
+        if missing:
+            raise TypeError(
+                f"{cls.__name__}() is missing required keyword argument(s): {', '.join(missing)}"
+            )
+        for f in cls._fields_:
+            setattr(self, f.name, kwargs.get(f.name))
+        self._unknown: Dict[str, Any] = {}
+
+    @classmethod
+    def from_dict(cls: Type[_M], data: Mapping[str, Any]) -> _M:
+        """The model of a JSON object with Prove's wire names.
+
+        Nested models, and lists and maps of them, are built too; keys this version does not
+        know are kept (see :attr:`unknown_fields`) and given back by :meth:`to_dict`. A null
+        value counts as absent. Raises ``TypeError`` when a value has the wrong type and
+        ``ValueError`` when a required field is missing (naming the field, never the value).
+        """
+        return cls._decode_mapping(data, cls.__name__)
+
+    @classmethod
+    def _decode_mapping(cls: Type[_M], data: Mapping[str, Any], path: str) -> _M:
+        if not isinstance(data, Mapping):
+            raise TypeError(f"{path}: expected an object, got {type(data).__name__}")
+        obj = cls.__new__(cls)
+        values: Dict[str, Any] = {f.name: None for f in cls._fields_}
+        unknown: Dict[str, Any] = {}
+        for key, value in data.items():
+            f = cls._by_wire_.get(key) if isinstance(key, str) else None
+            if f is None:
+                unknown[str(key)] = copy.deepcopy(value)
+            elif value is not None:
+                values[f.name] = _decode(f._parsed, f._module, value, f"{path}.{f.wire}")
+        missing = [f.wire for f in cls._fields_ if f.required and values[f.name] is None]
+        if missing:
+            raise ValueError(f"{path}: missing required field(s): {', '.join(missing)}")
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj._unknown = unknown
+        return obj
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON object of this model, with Prove's wire names.
+
+        Fields that are unset (``None``) are omitted; unknown keys read by :meth:`from_dict` are
+        included. The result shares nothing with the model.
+        """
+        out: Dict[str, Any] = {}
+        for f in type(self)._fields_:
+            value = getattr(self, f.name, None)
+            if value is not None:
+                out[f.wire] = _encode(f._parsed, value)
+        for key, value in self._unknown_dict().items():
+            if key not in out:
+                out[key] = copy.deepcopy(value)
+        return out
+
+    @property
+    def unknown_fields(self) -> Mapping[str, Any]:
+        """Keys of the JSON object this version does not know, with their values (read-only)."""
+        return MappingProxyType(self._unknown_dict())
+
+    def _unknown_dict(self) -> Dict[str, Any]:
+        unknown: Optional[Dict[str, Any]] = self.__dict__.get("_unknown")
+        return unknown if unknown is not None else {}
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Model)
+        return all(
+            getattr(self, f.name, None) == getattr(other, f.name, None) for f in self._fields_
+        ) and self._unknown_dict() == other._unknown_dict()
+
+    def __repr__(self) -> str:
+        parts: List[str] = []
+        for f in type(self)._fields_:
+            value = getattr(self, f.name, None)
+            if value is None:
+                continue
+            parts.append(f"{f.name}={REDACTED if f.sensitive else repr(value)}")
+        unknown = self._unknown_dict()
+        if unknown:
+            hidden = ", ".join(f"{key!r}: {REDACTED}" for key in unknown)
+            parts.append(f"unknown_fields={{{hidden}}}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
