@@ -53,11 +53,14 @@ if [ ! -d tests/conformance/node_modules ]; then
 fi
 (cd tests/conformance && npm test)
 
-step "node package: generated types, napi addon (debug), node --test"
+step "generated files of every language match the core (tools/typegen); the generated Python code"
+cargo run -q --locked -p prove-typegen -- check
+python3 -B python/tests/test_generated.py
+
+step "node package: napi addon (debug), node --test"
 if [ ! -d node/node_modules ]; then
   (cd node && npm ci --no-audit --no-fund)
 fi
-(cd node && node scripts/typegen.mjs --check)
 (cd node && npm run build)
 (cd node && npm test)
 

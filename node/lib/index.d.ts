@@ -1,5 +1,6 @@
 // Public types of prove-sdk. Models, enums, method inputs/outputs and the method groups are
-// generated from the Rust core into ./generated/types.d.ts; this file declares the JavaScript layer.
+// generated from the Rust core into ./generated/types.d.ts, the error classes into
+// ./generated/errors.d.ts; this file declares the JavaScript layer.
 import type {
   CallOptions,
   GetBatchIdentityItem,
@@ -100,52 +101,9 @@ export interface MethodInfo {
 /** Every method `ProveClient.call` accepts, in a stable order. */
 export declare function methods(): MethodInfo[];
 
-/** Stable error kinds. */
-export type ErrorKind =
-  | 'Validation'
-  | 'Auth'
-  | 'RateLimited'
-  | 'StepOutOfOrder'
-  | 'NotFound'
-  | 'Api'
-  | 'Timeout'
-  | 'Transport'
-  | 'Decode'
-  | 'Webhook';
-
-/** Base class of every error the SDK throws. Never carries secrets or personal data. */
-export declare class ProveError extends Error {
-  readonly kind: ErrorKind;
-  /** HTTP status, when Prove answered. */
-  readonly status?: number;
-  /** Prove's error code, when the answer carried one. */
-  readonly code?: number;
-  /** For validation errors raised before the network: the wire name of the bad field. */
-  readonly field?: string;
-  /** The Retry-After delay, in seconds. */
-  readonly retryAfter?: number;
-  /** The Retry-After delay, in milliseconds. */
-  readonly retryAfterMs?: number;
-  /** The clientRequestId of the call, when one was sent. */
-  readonly requestId?: string;
-  /** The flow's correlationId, when known. */
-  readonly correlationId?: string;
-  /** Prove's operationId of the failed operation, when known. */
-  readonly operation?: string;
-  toJSON(): Record<string, unknown>;
-}
-export declare class ValidationError extends ProveError {}
-export declare class AuthError extends ProveError {}
-export declare class RateLimitedError extends ProveError {}
-export declare class StepOutOfOrderError extends ProveError {}
-export declare class NotFoundError extends ProveError {}
-export declare class ApiError extends ProveError {}
-export declare class TimeoutError extends ProveError {}
-export declare class TransportError extends ProveError {}
-export declare class DecodeError extends ProveError {}
-export declare class WebhookError extends ProveError {}
-/** The error class of each kind. */
-export declare const ERROR_CLASSES: Readonly<Record<ErrorKind, typeof ProveError>>;
+// Error classes (ErrorKind, ProveError, one class per kind, ERROR_CLASSES): generated from the
+// core's ErrorKind::ALL into ./generated/errors.d.ts.
+export * from './generated/errors';
 
 /** One webhook change event. Unknown fields are kept as sent. */
 export interface WebhookNotification {
