@@ -8,9 +8,15 @@
 //!   `attempt_timeout`), and after an HTTP `429`, `502`, `503` or `504`.
 //! * **`StateChanging`** (flow steps such as `/v3/start`, `/v3/validate`, `/v3/complete`):
 //!   retried only when the request provably never reached the server (connection refused,
-//!   DNS failure, TLS handshake failure, connect timeout, token fetch failed before sending),
-//!   or after an HTTP `429` (Prove rejected it without processing). A dropped connection, a
-//!   timeout after sending or a `5xx` is **not** retried, because the step may have run.
+//!   DNS failure, TLS handshake failure, connect timeout), or after an HTTP `429` (Prove
+//!   rejected it without processing). A dropped connection, a timeout after sending or a `5xx`
+//!   is **not** retried, because the step may have run.
+//!
+//! **Token request failures** are retried for both classes alike, because the operation was
+//! never sent: a connection error or timeout of the token request, a `5xx` from the token
+//! endpoint, and a `429` from it (honouring `Retry-After` as below). A credential rejection
+//! (`401`/`403`, or `400` with an OAuth credential error) and any other status are not retried;
+//! see [`token`](crate::token) for how each is reported.
 //!
 //! Nothing else is retried: `400`, `403`, `404`, `500` and decode errors are returned at once.
 //! A `401` is handled separately by the token manager (see [`token`](crate::token)): the

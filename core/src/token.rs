@@ -5,7 +5,8 @@
 //! `/token` at the host root of the base URL (a path prefix of the base URL is not used, as in
 //! Prove's own SDKs); an explicit absolute token URL is used as given. Any 2xx answer with a
 //! JSON body holding a non-empty `access_token` is accepted; `token_type`, when present, must
-//! be `Bearer` compared case-insensitively.
+//! be `Bearer` compared case-insensitively. One token request is bounded by the client's
+//! configured `timeout`.
 //!
 //! **Lifetime.** The token counts as valid for `expires_in` seconds after it was received.
 //! A missing, zero, negative or unreadable `expires_in` is treated as 300 s (neither a fetch
@@ -14,27 +15,49 @@
 //! after 3540 s and a 2 s sandbox token after 1.8 s.
 //!
 //! **Single flight.** However many calls need a token at the same moment, exactly one token
-//! request is in flight: the first caller starts the fetch as a shared future and every other
-//! caller awaits the same future. When it succeeds all of them get the new token; when it
-//! fails all of them get the same error and the cache stays empty, so the next call starts a
-//! new fetch. A caller that gives up (timeout, cancellation) does not cancel the fetch for the
-//! others.
+//! request is in flight: the first caller starts the fetch and every other caller awaits the
+//! same fetch. When it succeeds all of them get the new token; when it fails all of them get
+//! the same error and the cache stays empty, so the next attempt starts a new fetch.
+//!
+//! **Detached.** The fetch runs as a task of its own on the current Tokio runtime, not inside
+//! the caller that started it. Callers only wait for its outcome: a caller that gives up (its
+//! call timed out, or its future was dropped) leaves the fetch running, and the fetch stores its
+//! token (or clears itself after a failure) whether or not anyone is still waiting. So a slow
+//! token endpoint never leaves a half-finished fetch behind for later calls to trip over. Should
+//! the runtime that ran the fetch shut down first, the callers still waiting get a
+//! [`ErrorKind::Transport`] error that is retried like any token failure, and the next attempt
+//! starts a new fetch.
 //!
 //! **401.** When an operation is answered with 401, the token it used is dropped from the cache
 //! (only if it is still the cached one, so a token refreshed meanwhile by another call is
 //! kept), a fresh token is fetched (single-flight as above) and the call is re-sent once. A
 //! second 401 is returned as [`ErrorKind::Auth`].
 //!
-//! **Errors.** A failed token request surfaces as [`ErrorKind::Auth`] with the HTTP status and
-//! Prove's `code` and `message` (`429` as [`ErrorKind::RateLimited`] with `retry_after`);
-//! network failures keep their kind ([`ErrorKind::Transport`] or [`ErrorKind::Timeout`]).
-//! Because the operation itself was never sent, such failures may be retried for every
-//! operation under the [retry policy](crate::retry).
+//! **Errors.** A failed token request is reported with `operation` set to `V3TokenRequest` and a
+//! message starting with `token request failed`. Its kind says what happened:
+//!
+//! | token endpoint | [`ErrorKind`] | retried |
+//! |---|---|---|
+//! | 401 or 403 (any body) | `Auth` | no |
+//! | 400 with OAuth `error` `invalid_client`, `unauthorized_client` or `invalid_grant` | `Auth` | no |
+//! | 429 | `RateLimited` (with `retry_after`) | yes, honouring `Retry-After` |
+//! | 5xx | `Api` | yes |
+//! | any other status (other 400s, 404, 431, …) | `Api` | no |
+//! | 2xx that is not a usable Bearer token | `Decode` | no |
+//! | no answer in time | `Timeout` | yes |
+//! | connection refused, dropped, … | `Transport` | yes |
+//!
+//! Only a credential rejection is `Auth`: an outage of the token endpoint is not reported as bad
+//! credentials. "Retried" means under the call's [retry policy](crate::retry) and within its
+//! total timeout, for every operation, flow steps included, because the operation itself was
+//! never sent. `status` and Prove's `code` are kept when the endpoint answered; an OAuth error
+//! body (`error`, `error_description`) gives the message.
 //!
 //! **Secrecy.** Tokens and the client secret are zeroed in memory when dropped and never appear
-//! in `Debug` output, logs or errors.
+//! in `Debug` output, logs or errors; an error body of the token endpoint that echoes the client
+//! secret has it replaced by `<redacted>` before anything is read from it.
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
@@ -42,8 +65,9 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::config::Secret;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{sanitize_excerpt, Error, ErrorKind, Result};
 use crate::logging;
+use crate::ops;
 use crate::retry::{parse_retry_after, Failure};
 use crate::transport::{self, AttemptError};
 
@@ -51,6 +75,9 @@ use crate::transport::{self, AttemptError};
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
 /// Longest refresh margin before expiry.
 pub const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// OAuth `error` values of a 400 answer that mean the credentials were rejected (RFC 6749 5.2).
+const CREDENTIAL_ERRORS: [&str; 3] = ["invalid_client", "unauthorized_client", "invalid_grant"];
 
 /// A cached access token. `Debug` never shows its value.
 pub(crate) struct AccessToken {
@@ -73,13 +100,16 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-type Fetch = Shared<BoxFuture<'static, std::result::Result<Arc<AccessToken>, AttemptError>>>;
+type Outcome = std::result::Result<Arc<AccessToken>, AttemptError>;
+type Fetch = Shared<BoxFuture<'static, Outcome>>;
 
 #[derive(Default)]
 struct State {
     current: Option<Arc<AccessToken>>,
-    inflight: Option<Fetch>,
+    /// The fetch in flight and its number (so only that fetch clears itself).
+    inflight: Option<(u64, Fetch)>,
     next_generation: u64,
+    next_fetch: u64,
 }
 
 /// Fetches, caches and refreshes the access token of one set of credentials.
@@ -130,7 +160,9 @@ impl TokenManager {
     }
 
     /// A valid token: the cached one, or a fresh one from the single in-flight fetch.
-    pub(crate) async fn get(self: &Arc<Self>) -> std::result::Result<Arc<AccessToken>, AttemptError> {
+    ///
+    /// Dropping the returned future (the caller gave up) does not affect the fetch.
+    pub(crate) async fn get(self: &Arc<Self>) -> Outcome {
         let fetch = {
             let mut st = self.lock();
             if let Some(t) = &st.current {
@@ -139,17 +171,12 @@ impl TokenManager {
                 }
             }
             match &st.inflight {
-                Some(f) => f.clone(),
+                Some((_, f)) => f.clone(),
                 None => {
-                    let this = Arc::clone(self);
-                    let f: Fetch = async move {
-                        let result = this.fetch().await;
-                        this.finish(&result);
-                        result
-                    }
-                    .boxed()
-                    .shared();
-                    st.inflight = Some(f.clone());
+                    st.next_fetch += 1;
+                    let id = st.next_fetch;
+                    let f = self.start_fetch(id);
+                    st.inflight = Some((id, f.clone()));
                     f
                 }
             }
@@ -157,10 +184,41 @@ impl TokenManager {
         fetch.await
     }
 
-    /// Stores the outcome of the in-flight fetch and clears it, so the next call after a
-    /// failure starts a new fetch.
-    fn finish(&self, result: &std::result::Result<Arc<AccessToken>, AttemptError>) {
+    /// Starts fetch number `id` as a task of its own, so that it runs to its end (and stores
+    /// its outcome) whatever its waiters do; returns the shared handle the waiters await.
+    fn start_fetch(self: &Arc<Self>, id: u64) -> Fetch {
+        let this = Arc::clone(self);
+        let work = async move {
+            let result = this.fetch().await;
+            this.finish(id, &result);
+            result
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            // Not inside a Tokio runtime (reqwest cannot send from there anyway): the waiters
+            // drive the fetch themselves.
+            return work.boxed().shared();
+        };
+        let task = runtime.spawn(work);
+        // The waiters' side holds no strong reference, so a fetch left behind by a dead runtime
+        // does not keep the manager alive.
+        let manager = Arc::downgrade(self);
+        async move {
+            match task.await {
+                Ok(result) => result,
+                Err(_) => interrupted(&manager, id),
+            }
+        }
+        .boxed()
+        .shared()
+    }
+
+    /// Stores the outcome of fetch `id` and clears it from the state, so the next call after a
+    /// failure starts a new fetch. Does nothing when `id` is no longer the fetch in flight.
+    fn finish(&self, id: u64, result: &Outcome) {
         let mut st = self.lock();
+        if st.inflight.as_ref().is_none_or(|(i, _)| *i != id) {
+            return;
+        }
         st.inflight = None;
         if let Ok(t) = result {
             st.current = Some(Arc::clone(t));
@@ -176,7 +234,7 @@ impl TokenManager {
     }
 
     /// One token request.
-    async fn fetch(&self) -> std::result::Result<Arc<AccessToken>, AttemptError> {
+    async fn fetch(&self) -> Outcome {
         let started = Instant::now();
         let form = [
             ("grant_type", "client_credentials"),
@@ -197,7 +255,7 @@ impl TokenManager {
                 let (err, _) = transport::classify_reqwest_error(&e);
                 logging::token_fetch(None, started.elapsed(), err.kind.as_str());
                 // The operation itself was not sent: retrying it is always safe.
-                return Err(AttemptError::new(prefix(err), Failure::NotSent));
+                return Err(AttemptError::new(token_error(err), Failure::NotSent));
             }
         };
         let status = resp.status().as_u16();
@@ -212,33 +270,26 @@ impl TokenManager {
             Err(e) => {
                 let (err, _) = transport::classify_reqwest_error(&e);
                 logging::token_fetch(Some(status), started.elapsed(), err.kind.as_str());
-                return Err(AttemptError::new(prefix(err), Failure::NotSent));
+                return Err(AttemptError::new(token_error(err), Failure::NotSent));
             }
         };
         let elapsed = started.elapsed();
 
         if !(200..300).contains(&status) {
-            let mut err = transport::error_from_answer(status, content_type.as_deref(), &body, retry_after);
-            let failure = match status {
-                429 => Failure::Status(429),
-                502..=504 => Failure::NotSent,
-                _ => Failure::Permanent,
-            };
-            if err.kind != ErrorKind::RateLimited {
-                err.kind = ErrorKind::Auth;
-            }
+            let body = redact_secret(self.client_secret.expose(), &body);
+            let (err, failure) = error_from_token_answer(status, content_type.as_deref(), &body, retry_after);
             logging::token_fetch(Some(status), elapsed, err.kind.as_str());
-            return Err(AttemptError::new(prefix(err), failure));
+            return Err(AttemptError::new(token_error(err), failure));
         }
 
         let token = self.accept(&body, status);
-        logging::token_fetch(Some(status), elapsed, if token.is_ok() { "ok" } else { "Auth" });
-        token.map_err(|e| AttemptError::new(e, Failure::Permanent))
+        logging::token_fetch(Some(status), elapsed, token.as_ref().map_or_else(|e| e.kind.as_str(), |_| "ok"));
+        token.map_err(|e| AttemptError::new(token_error(e), Failure::Permanent))
     }
 
     /// Checks a 2xx token answer and turns it into a cached token.
     fn accept(&self, body: &[u8], status: u16) -> Result<Arc<AccessToken>> {
-        let bad = |msg: &str| Error::new(ErrorKind::Auth, format!("token request failed: {msg}")).with_status(status);
+        let bad = |msg: &str| Error::new(ErrorKind::Decode, msg).with_status(status);
         let wire: WireToken = serde_json::from_slice(body).map_err(|_| bad("the answer is not a JSON token object"))?;
         let value = Zeroizing::new(wire.access_token.unwrap_or_default());
         if value.is_empty() {
@@ -259,6 +310,117 @@ impl TokenManager {
     }
 }
 
+/// What waiters of fetch `id` get when its task ended without an outcome (its runtime shut
+/// down, or it panicked): a failure that is retried like a connection error, after the fetch
+/// was cleared so that the retry starts a new one.
+fn interrupted(manager: &Weak<TokenManager>, id: u64) -> Outcome {
+    let err = token_error(Error::new(ErrorKind::Transport, "the token request was interrupted"));
+    let result = Err(AttemptError::new(err, Failure::NotSent));
+    if let Some(m) = manager.upgrade() {
+        m.finish(id, &result);
+    }
+    result
+}
+
+/// Maps a non-2xx answer of the token endpoint: only a credential rejection is `Auth`, see the
+/// module docs.
+fn error_from_token_answer(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+    retry_after: Option<Duration>,
+) -> (Error, Failure) {
+    let mut err = transport::error_from_answer(status, content_type, body, retry_after);
+    let oauth = oauth_error(body);
+    if let Some((code, description)) = &oauth {
+        err.message = match description {
+            Some(d) => format!("{code}: {d}"),
+            None => code.clone(),
+        };
+    }
+    let credential_error = oauth.as_ref().is_some_and(|(code, _)| CREDENTIAL_ERRORS.contains(&code.as_str()));
+    let (kind, failure) = match status {
+        401 | 403 => (ErrorKind::Auth, Failure::Permanent),
+        400 if credential_error => (ErrorKind::Auth, Failure::Permanent),
+        429 => (ErrorKind::RateLimited, Failure::Status(429)),
+        // The token endpoint failed; the operation was never sent, so retrying is safe.
+        500..=599 => (ErrorKind::Api, Failure::NotSent),
+        _ => (ErrorKind::Api, Failure::Permanent),
+    };
+    err.kind = kind;
+    (err, failure)
+}
+
+/// The OAuth error of an error body (RFC 6749 5.2): `error` (only if it looks like an OAuth
+/// error code) and a sanitised `error_description`.
+fn oauth_error(body: &[u8]) -> Option<(String, Option<String>)> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let code = v.get("error")?.as_str()?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    if code.is_empty() || code.len() > 64 || !code.chars().all(plain) {
+        return None;
+    }
+    let description =
+        v.get("error_description").and_then(|d| d.as_str()).map(sanitize_excerpt).filter(|d| !d.is_empty());
+    Some((code.to_owned(), description))
+}
+
+/// `body` with every occurrence of the client secret (as sent: plain, form-encoded,
+/// percent-encoded or JSON-escaped) replaced by `<redacted>`, so no message built from an error
+/// answer can repeat it.
+fn redact_secret(secret: &str, body: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(body.to_vec());
+    if secret.is_empty() {
+        return out;
+    }
+    let mut percent = Zeroizing::new(String::new());
+    transport::encode_component(secret, &mut percent);
+    let form = Zeroizing::new(form_encode(secret));
+    let json = Zeroizing::new(serde_json::to_string(secret).unwrap_or_default());
+    let json = json.get(1..json.len().saturating_sub(1)).unwrap_or("");
+    for needle in [secret, percent.as_str(), form.as_str(), json] {
+        if !needle.is_empty() {
+            out = replace_all(&out, needle.as_bytes(), b"<redacted>");
+        }
+    }
+    out
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value (space as `+`), as sent.
+fn form_encode(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(value.len());
+    for &b in value.as_bytes() {
+        match b {
+            b' ' => out.push('+'),
+            b'*' | b'-' | b'.' | b'_' => out.push(b as char),
+            _ if b.is_ascii_alphanumeric() => out.push(b as char),
+            _ => {
+                out.push('%');
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 0x0f)] as char);
+            }
+        }
+    }
+    out
+}
+
+/// `haystack` with every non-overlapping occurrence of `needle` replaced by `with`.
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(Vec::with_capacity(haystack.len()));
+    let mut i = 0;
+    while i < haystack.len() {
+        if haystack[i..].starts_with(needle) {
+            out.extend_from_slice(with);
+            i += needle.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Lifetime from `expires_in` (number or numeric string); defaults when missing or not positive.
 /// Capped at one day.
 fn lifetime_of(v: Option<&serde_json::Value>) -> Duration {
@@ -273,8 +435,10 @@ fn lifetime_of(v: Option<&serde_json::Value>) -> Duration {
     }
 }
 
-fn prefix(mut err: Error) -> Error {
+/// Marks `err` as a failure of the token request: message prefix and `operation`.
+fn token_error(mut err: Error) -> Error {
     err.message = format!("token request failed: {}", err.message);
+    err.operation = Some(ops::TOKEN.id);
     err
 }
 
@@ -292,5 +456,57 @@ mod tests {
         assert_eq!(lifetime_of(Some(&json!(3600))), Duration::from_secs(3600));
         assert_eq!(lifetime_of(Some(&json!("120"))), Duration::from_secs(120));
         assert_eq!(lifetime_of(Some(&json!(1e12))), Duration::from_secs(86_400));
+    }
+
+    fn classify(status: u16, body: &str) -> (ErrorKind, Failure) {
+        let (e, f) = error_from_token_answer(status, Some("application/json"), body.as_bytes(), None);
+        (e.kind, f)
+    }
+
+    #[test]
+    fn only_credential_rejections_are_auth() {
+        use ErrorKind::*;
+        use Failure::*;
+        assert_eq!(classify(401, r#"{"code":8002,"message":"no"}"#), (Auth, Permanent));
+        assert_eq!(classify(401, ""), (Auth, Permanent));
+        assert_eq!(classify(403, r#"{"error":"access_denied"}"#), (Auth, Permanent));
+        for code in CREDENTIAL_ERRORS {
+            assert_eq!(classify(400, &format!(r#"{{"error":"{code}"}}"#)), (Auth, Permanent), "{code}");
+        }
+        assert_eq!(classify(400, r#"{"error":"invalid_request"}"#), (Api, Permanent));
+        assert_eq!(classify(400, r#"{"code":1001,"message":"field missing"}"#), (Api, Permanent));
+        assert_eq!(classify(429, ""), (RateLimited, Status(429)));
+        for status in [500, 502, 503, 504, 599] {
+            assert_eq!(classify(status, r#"{"error":"invalid_client"}"#), (Api, NotSent), "{status}");
+        }
+        for status in [301, 404, 405, 408, 431] {
+            assert_eq!(classify(status, ""), (Api, Permanent), "{status}");
+        }
+    }
+
+    #[test]
+    fn oauth_error_bodies_give_the_message() {
+        let (e, _) = error_from_token_answer(
+            401,
+            None,
+            br#"{"error":"invalid_client","error_description":"client 2065550100 unknown"}"#,
+            None,
+        );
+        assert_eq!(e.status, Some(401));
+        assert!(e.message.starts_with("invalid_client: client "), "{}", e.message);
+        assert!(!e.message.contains("2065550100"), "{}", e.message);
+        // an `error` that is not an OAuth error code is not repeated
+        assert_eq!(oauth_error(br#"{"error":"<script> and more"}"#), None);
+        assert_eq!(oauth_error(br#"{"error":17}"#), None);
+    }
+
+    #[test]
+    fn the_secret_is_redacted_in_every_encoding() {
+        let body = br#"plain s3cr et/\"quote, form s3cr+et%2F%5C%22quote, pct s3cr%20et%2F%5C%22quote, json "s3cr et/\\\"quote""#;
+        let out = redact_secret("s3cr et/\\\"quote", body);
+        let text = String::from_utf8_lossy(&out);
+        assert!(!text.contains("s3cr"), "{text}");
+        assert_eq!(text.matches("<redacted>").count(), 4, "{text}");
+        assert_eq!(replace_all(b"aXbXX", b"X", b"--").as_slice(), b"a--b----");
     }
 }

@@ -138,7 +138,7 @@ async fn bad_credentials_are_an_auth_error_with_status_and_code() {
     let e = expect_err(domain_id(&c).await, ErrorKind::Auth);
     assert_eq!(e.status, Some(401));
     assert!(e.code.is_some(), "Prove's code is kept: {e:?}");
-    assert_eq!(e.operation, Some("V3DomainIDRequest"));
+    assert_eq!(e.operation, Some("V3TokenRequest"), "the token request is what failed");
     assert!(!e.message.is_empty());
     assert_eq!(hits(&sb, DOMAIN_ID_PATH), 0, "the operation is never sent without a token");
 }
