@@ -232,3 +232,33 @@ async fn stale_sandbox_token_is_refused() {
     assert_eq!(err.kind(), ErrorKind::Webhook);
     assert!(err.message.contains("expired"), "{}", err.message);
 }
+
+#[tokio::test]
+async fn a_captured_sandbox_delivery_is_accepted_once_by_a_guarded_verifier() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let (url, received) = receiver().await;
+    let (status, answer) = control(&sandbox, "/sandbox/webhook/deliver", &json!({"url": url, "secret": SECRET})).await;
+    assert_eq!(status, 200, "{answer}");
+    let message = tokio::time::timeout(LIMIT, received).await.expect("delivery in time").expect("captured");
+    let authorization = message.headers.get("x-prove-authorization").expect("X-Prove-Authorization");
+
+    // The options a binding passes: body hash required, replays refused, one verifier kept.
+    let options = prove_core::binding::webhook::WebhookOptions {
+        require_body_hash: true,
+        reject_replays: true,
+        ..Default::default()
+    };
+    let verifier = options.verifier(&[SECRET]).expect("verifier");
+    let first = verifier.verify_detailed(authorization, &message.body).expect("the delivery verifies");
+    assert!(first.token_id.is_some());
+    // Whoever captured the delivery sends it again, through a clone of the verifier as another
+    // request handler would hold it.
+    let again = verifier.clone().verify(authorization, &message.body).expect_err("replayed delivery");
+    assert_eq!(again.kind(), ErrorKind::Webhook);
+    assert!(again.message.contains("replay"), "{}", again.message);
+    // A fresh delivery of the same notification body is signed anew and accepted.
+    let (status, signed) = control(&sandbox, "/sandbox/webhook/sign", &json!({"secret": SECRET})).await;
+    assert_eq!(status, 200, "{signed}");
+    let auth = signed["authorization"].as_str().expect("authorization");
+    assert!(verifier.verify(auth, signed["body"].as_str().expect("body").as_bytes()).is_ok());
+}

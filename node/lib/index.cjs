@@ -286,27 +286,160 @@ function bodyArg(rawBody) {
   throw new WebhookError('webhook body must be the raw body as a Buffer, Uint8Array or string', { kind: 'Webhook' });
 }
 
+const WEBHOOK_OPTIONS = ['requireBodyHash', 'rejectReplays', 'leewayMs', 'maxAgeMs'];
+
+/** The secrets as a plain array of strings (WebhookError otherwise, as for every webhook argument). */
+function secretList(secrets) {
+  let list;
+  try {
+    list = typeof secrets === 'string' ? [secrets] : Array.isArray(secrets) ? Array.from(secrets) : undefined;
+  } catch {
+    list = undefined; // a Proxy whose traps throw
+  }
+  if (list === undefined || list.some((s) => typeof s !== 'string')) {
+    throw new WebhookError('webhook secrets must be a string or an array of strings', { kind: 'Webhook' });
+  }
+  return list;
+}
+
+function authorizationArg(authorizationHeader) {
+  if (typeof authorizationHeader !== 'string') {
+    throw new WebhookError('missing X-Prove-Authorization header', { kind: 'Webhook' });
+  }
+  return authorizationHeader;
+}
+
+/**
+ * Webhook options as the addon takes them. Unknown and ill-typed options are ValidationErrors
+ * naming the option, so that a misspelt `requireBodyHash` never silently weakens verification.
+ */
+function webhookOptions(options) {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object' || Array.isArray(options)) throw fail('options', 'must be an object');
+  let keys;
+  try {
+    keys = Object.keys(options);
+  } catch {
+    throw fail('options', 'could not be read');
+  }
+  for (const k of keys) {
+    if (!WEBHOOK_OPTIONS.includes(k)) {
+      throw fail(k.length > 64 ? `${k.slice(0, 64)}…` : k, `is not a webhook option (${WEBHOOK_OPTIONS.join(', ')})`);
+    }
+  }
+  const out = {};
+  for (const k of ['requireBodyHash', 'rejectReplays']) {
+    const v = read(options, k);
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'boolean') throw fail(k, 'must be true or false');
+    out[k] = v;
+  }
+  for (const k of ['leewayMs', 'maxAgeMs']) {
+    const v = optNumber(options, k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** The addon's verified delivery as the JS result. */
+function verifiedDelivery(v) {
+  return {
+    payload: decode(v.payloadJson),
+    jti: v.tokenId ?? undefined,
+    issuedAt: new Date(v.issuedAtMs),
+    expiresAt: new Date(v.expiresAtMs),
+    secretIndex: v.secretIndex,
+  };
+}
+
+/**
+ * Verifies a webhook delivery and returns `{ payload, jti, issuedAt, expiresAt, secretIndex }`:
+ * the parsed body, the token's `jti` (undefined when the token has none), its `iat` and `exp` as
+ * Dates, and the index of the secret that matched.
+ * @param {string} authorizationHeader the X-Prove-Authorization header (`Bearer <jwt>`) or the bare token
+ * @param {Buffer|Uint8Array|string} rawBody the exact body received, before any JSON parsing
+ * @param {string|string[]} secrets the currently valid shared secrets (several during rotation)
+ * @param {object} [options] `requireBodyHash` (refuse tokens without a `body_sha256` claim),
+ *   `leewayMs`, `maxAgeMs`. `rejectReplays` needs a `WebhookVerifier`, which remembers the tokens
+ *   it accepted between calls.
+ */
+function verifyWebhookDetailed(authorizationHeader, rawBody, secrets, options) {
+  const opts = webhookOptions(options);
+  if (opts?.rejectReplays) {
+    throw fail(
+      'rejectReplays',
+      'needs a verifier kept between deliveries: new WebhookVerifier(secrets, { rejectReplays: true })',
+    );
+  }
+  authorizationArg(authorizationHeader);
+  const list = secretList(secrets);
+  let out;
+  try {
+    out = native.verifyWebhook(authorizationHeader, bodyArg(rawBody), list, opts);
+  } catch (e) {
+    throw e instanceof WebhookError ? e : fromNative(e);
+  }
+  return verifiedDelivery(out);
+}
+
 /**
  * Verifies a webhook delivery and returns its parsed body (`{ notifications: [...] }`).
  * @param {string} authorizationHeader the X-Prove-Authorization header (`Bearer <jwt>`) or the bare token
  * @param {Buffer|Uint8Array|string} rawBody the exact body received, before any JSON parsing
  * @param {string|string[]} secrets the currently valid shared secrets (several during rotation)
+ * @param {object} [options] as for `verifyWebhookDetailed`
  */
-function verifyWebhook(authorizationHeader, rawBody, secrets) {
-  if (typeof authorizationHeader !== 'string') {
-    throw new WebhookError('missing X-Prove-Authorization header', { kind: 'Webhook' });
+function verifyWebhook(authorizationHeader, rawBody, secrets, options) {
+  return verifyWebhookDetailed(authorizationHeader, rawBody, secrets, options).payload;
+}
+
+/**
+ * A webhook verifier kept for the life of the process: the secrets, the options and, with
+ * `rejectReplays`, the memory of the tokens it accepted (each kept until the token expires), so
+ * that a captured delivery is accepted once only.
+ */
+class WebhookVerifier {
+  #native;
+  #summary;
+
+  /**
+   * @param {string|string[]} secrets the currently valid shared secrets (several during rotation)
+   * @param {object} [options] `requireBodyHash`, `rejectReplays`, `leewayMs`, `maxAgeMs`
+   */
+  constructor(secrets, options) {
+    const list = secretList(secrets);
+    const opts = webhookOptions(options);
+    try {
+      this.#native = new native.NativeWebhookVerifier(list, opts);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    this.#summary =
+      `WebhookVerifier { secrets: ${list.length}, requireBodyHash: ${opts?.requireBodyHash === true}, ` +
+      `rejectReplays: ${opts?.rejectReplays === true} }`;
   }
-  const list = typeof secrets === 'string' ? [secrets] : secrets;
-  if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) {
-    throw new WebhookError('webhook secrets must be a string or an array of strings', { kind: 'Webhook' });
+
+  /** Verifies a delivery and returns its parsed body (`{ notifications: [...] }`). */
+  verify(authorizationHeader, rawBody) {
+    return this.verifyDetailed(authorizationHeader, rawBody).payload;
   }
-  let out;
-  try {
-    out = native.verifyWebhook(authorizationHeader, bodyArg(rawBody), list);
-  } catch (e) {
-    throw e instanceof WebhookError ? e : fromNative(e);
+
+  /** Verifies a delivery and returns `{ payload, jti, issuedAt, expiresAt, secretIndex }`. */
+  verifyDetailed(authorizationHeader, rawBody) {
+    authorizationArg(authorizationHeader);
+    let out;
+    try {
+      out = this.#native.verify(authorizationHeader, bodyArg(rawBody));
+    } catch (e) {
+      throw e instanceof WebhookError ? e : fromNative(e);
+    }
+    return verifiedDelivery(out);
   }
-  return decode(out);
+
+  /** Never shows the secrets. */
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return this.#summary;
+  }
 }
 
 /**
@@ -407,6 +540,8 @@ module.exports = {
   ProveClient,
   methods,
   verifyWebhook,
+  verifyWebhookDetailed,
+  WebhookVerifier,
   signTestWebhook,
   webhookEventTypes: () => native.webhookEventTypes(),
   setLogger,

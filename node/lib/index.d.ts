@@ -123,14 +123,73 @@ export interface WebhookPayload {
 }
 
 /**
- * Verifies a webhook delivery (HS256, issuer, expiry, body hash when present) and parses it.
- * Throws WebhookError naming what failed.
+ * How webhook deliveries are checked. Unknown or ill-typed options throw a ValidationError naming
+ * the option.
+ */
+export interface WebhookOptions {
+  /**
+   * Refuse tokens without a `body_sha256` claim (default false: the claim is checked when present).
+   * Without the claim the body is not bound to the token at all.
+   */
+  requireBodyHash?: boolean;
+  /**
+   * Accept each token once only: the tokens' `jti` are remembered until they expire, and tokens
+   * without a `jti` are refused (default false). `WebhookVerifier` only: the memory lives in it.
+   */
+  rejectReplays?: boolean;
+  /** Allowed clock difference for `exp`, `iat` and `nbf`, in milliseconds (default 60 000). */
+  leewayMs?: number;
+  /** Oldest accepted `iat`, in milliseconds (default 600 000). */
+  maxAgeMs?: number;
+}
+
+/** Options of a one-off verification: a single call cannot remember earlier tokens. */
+export type VerifyWebhookOptions = Omit<WebhookOptions, 'rejectReplays'> & { rejectReplays?: false };
+
+/** A verified delivery with the token's identifying claims. */
+export interface VerifiedWebhook {
+  /** The parsed body. */
+  payload: WebhookPayload;
+  /** The token's `jti` claim (undefined when the token has none; always set with `rejectReplays`). */
+  jti?: string;
+  /** The token's `iat`. */
+  issuedAt: Date;
+  /** The token's `exp`. */
+  expiresAt: Date;
+  /** Index, in the given secrets, of the one whose signature matched. */
+  secretIndex: number;
+}
+
+/**
+ * Verifies a webhook delivery (HS256, issuer, time window, body hash when present or required) and
+ * parses it. Throws WebhookError naming what failed. Does not refuse replays: use WebhookVerifier.
  */
 export declare function verifyWebhook(
   authorizationHeader: string | undefined,
   rawBody: Uint8Array | string,
   secrets: string | readonly string[],
+  options?: VerifyWebhookOptions,
 ): WebhookPayload;
+
+/** Like verifyWebhook, returning the payload with the token's `jti`, `iat`, `exp` and secret index. */
+export declare function verifyWebhookDetailed(
+  authorizationHeader: string | undefined,
+  rawBody: Uint8Array | string,
+  secrets: string | readonly string[],
+  options?: VerifyWebhookOptions,
+): VerifiedWebhook;
+
+/**
+ * A webhook verifier kept for the life of the process. With `rejectReplays` it remembers the
+ * tokens it accepted until they expire and refuses them the second time.
+ */
+export declare class WebhookVerifier {
+  constructor(secrets: string | readonly string[], options?: WebhookOptions);
+  /** Verifies a delivery and returns its parsed body. Throws WebhookError naming what failed. */
+  verify(authorizationHeader: string | undefined, rawBody: Uint8Array | string): WebhookPayload;
+  /** Verifies a delivery and returns the payload with the token's claims. */
+  verifyDetailed(authorizationHeader: string | undefined, rawBody: Uint8Array | string): VerifiedWebhook;
+}
 
 /** A signed test delivery. */
 export interface SignedWebhook {

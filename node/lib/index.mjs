@@ -8,6 +8,8 @@ export const {
   ProveClient,
   methods,
   verifyWebhook,
+  verifyWebhookDetailed,
+  WebhookVerifier,
   signTestWebhook,
   webhookEventTypes,
   setLogger,

@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.IdentityCursor = nativeBinding.IdentityCursor
 module.exports.NativeClient = nativeBinding.NativeClient
+module.exports.NativeWebhookVerifier = nativeBinding.NativeWebhookVerifier
 module.exports.addLogger = nativeBinding.addLogger
 module.exports.coreVersion = nativeBinding.coreVersion
 module.exports.envVars = nativeBinding.envVars

@@ -46,6 +46,17 @@ export declare class NativeClient {
 }
 
 /**
+ * A webhook verifier kept between deliveries: its secrets, options and (with `rejectReplays`)
+ * the memory of the tokens it accepted.
+ */
+export declare class NativeWebhookVerifier {
+  /** A verifier for the currently valid `secrets` with `options`. */
+  constructor(secrets: Array<string>, options?: NativeWebhookOptions | undefined | null)
+  /** Verifies a delivery now and returns the parsed body with the token's claims. */
+  verify(authorization: string, rawBody: Buffer | string): NativeVerifiedWebhook
+}
+
+/**
  * Adds a logger receiving the SDK's redacted HTTP events; returns its id for `removeLogger`.
  * `level` is `debug` (every request, default) or `warn` (failures only). The callback runs on
  * the JavaScript thread that added it and never keeps the process alive.
@@ -135,6 +146,35 @@ export interface NativeConfig {
   userAgentSuffix?: string
 }
 
+/** A verified webhook delivery. */
+export interface NativeVerifiedWebhook {
+  /** The parsed body, as JSON text. */
+  payloadJson: string
+  /** The token's `jti` claim, when present. */
+  tokenId?: string
+  /** The token's `iat`, in Unix milliseconds. */
+  issuedAtMs: number
+  /** The token's `exp`, in Unix milliseconds. */
+  expiresAtMs: number
+  /** Index, in the given list, of the secret whose signature matched. */
+  secretIndex: number
+}
+
+/**
+ * How webhook deliveries are checked; unset fields keep the defaults (body hash checked when
+ * present, replays not refused, 60 s leeway, 10 min maximum age).
+ */
+export interface NativeWebhookOptions {
+  /** Refuse tokens without a `body_sha256` claim. */
+  requireBodyHash?: boolean
+  /** Accept each token once only (`NativeWebhookVerifier` only: the memory lives in it). */
+  rejectReplays?: boolean
+  /** Allowed clock difference for `exp`, `iat` and `nbf`, in milliseconds. */
+  leewayMs?: number
+  /** Oldest accepted `iat`, in milliseconds. */
+  maxAgeMs?: number
+}
+
 /** Removes a logger added by `addLogger`; returns whether it was registered. */
 export declare function removeLogger(id: number): boolean
 
@@ -168,10 +208,11 @@ export declare function signTestWebhook(secret: string, payloadJson?: Buffer | s
 
 /**
  * Verifies a webhook delivery (`X-Prove-Authorization` header value or bare token, the exact
- * raw body, the currently valid secrets) and returns the parsed body as JSON text. Throws a
- * `Webhook` error naming what failed.
+ * raw body, the currently valid secrets) with `options` and returns the parsed body with the
+ * token's claims. Throws a `Webhook` error naming what failed. `rejectReplays` is refused here
+ * (a single call remembers nothing): use `NativeWebhookVerifier`.
  */
-export declare function verifyWebhook(authorization: string, rawBody: Buffer | string, secrets: Array<string>): string
+export declare function verifyWebhook(authorization: string, rawBody: Buffer | string, secrets: Array<string>, options?: NativeWebhookOptions | undefined | null): NativeVerifiedWebhook
 
 /** The known webhook event types, in wire form. */
 export declare function webhookEventTypes(): Array<string>

@@ -257,24 +257,105 @@ fn body_bytes(raw: &Either<Buffer, String>) -> &[u8] {
     }
 }
 
+/// How webhook deliveries are checked; unset fields keep the defaults (body hash checked when
+/// present, replays not refused, 60 s leeway, 10 min maximum age).
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct NativeWebhookOptions {
+    /// Refuse tokens without a `body_sha256` claim.
+    pub require_body_hash: Option<bool>,
+    /// Accept each token once only (`NativeWebhookVerifier` only: the memory lives in it).
+    pub reject_replays: Option<bool>,
+    /// Allowed clock difference for `exp`, `iat` and `nbf`, in milliseconds.
+    pub leeway_ms: Option<f64>,
+    /// Oldest accepted `iat`, in milliseconds.
+    pub max_age_ms: Option<f64>,
+}
+
+impl From<NativeWebhookOptions> for webhook::WebhookOptions {
+    fn from(o: NativeWebhookOptions) -> Self {
+        webhook::WebhookOptions {
+            require_body_hash: o.require_body_hash.unwrap_or(false),
+            reject_replays: o.reject_replays.unwrap_or(false),
+            leeway_ms: o.leeway_ms,
+            max_age_ms: o.max_age_ms,
+        }
+    }
+}
+
+/// A verified webhook delivery.
+#[napi(object)]
+pub struct NativeVerifiedWebhook {
+    /// The parsed body, as JSON text.
+    pub payload_json: String,
+    /// The token's `jti` claim, when present.
+    pub token_id: Option<String>,
+    /// The token's `iat`, in Unix milliseconds.
+    pub issued_at_ms: f64,
+    /// The token's `exp`, in Unix milliseconds.
+    pub expires_at_ms: f64,
+    /// Index, in the given list, of the secret whose signature matched.
+    pub secret_index: u32,
+}
+
+fn unix_ms(t: std::time::SystemTime) -> f64 {
+    t.duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_millis() as f64)
+}
+
+fn native_verified(v: prove_core::webhook::VerifiedWebhook) -> prove_core::Result<NativeVerifiedWebhook> {
+    Ok(NativeVerifiedWebhook {
+        payload_json: binding::to_json_text(&v.payload)?,
+        token_id: v.token_id,
+        issued_at_ms: unix_ms(v.issued_at),
+        expires_at_ms: unix_ms(v.expires_at),
+        secret_index: u32::try_from(v.secret_index).unwrap_or(u32::MAX),
+    })
+}
+
 /// Verifies a webhook delivery (`X-Prove-Authorization` header value or bare token, the exact
-/// raw body, the currently valid secrets) and returns the parsed body as JSON text. Throws a
-/// `Webhook` error naming what failed.
+/// raw body, the currently valid secrets) with `options` and returns the parsed body with the
+/// token's claims. Throws a `Webhook` error naming what failed. `rejectReplays` is refused here
+/// (a single call remembers nothing): use `NativeWebhookVerifier`.
 #[napi]
 pub fn verify_webhook(
     authorization: String,
     raw_body: Either<Buffer, String>,
     secrets: Vec<String>,
-) -> napi::Result<String> {
+    options: Option<NativeWebhookOptions>,
+) -> napi::Result<NativeVerifiedWebhook> {
+    let options = webhook::WebhookOptions::from(options.unwrap_or_default());
     guarded("webhook verification", || {
-        let verified = webhook::verify_webhook(
-            &authorization,
-            body_bytes(&raw_body),
-            &secrets,
-            &webhook::WebhookOptions::default(),
-        )?;
-        binding::to_json_text(&verified.payload)
+        native_verified(webhook::verify_webhook(&authorization, body_bytes(&raw_body), &secrets, &options)?)
     })
+}
+
+/// A webhook verifier kept between deliveries: its secrets, options and (with `rejectReplays`)
+/// the memory of the tokens it accepted.
+#[napi]
+pub struct NativeWebhookVerifier {
+    verifier: prove_core::webhook::WebhookVerifier,
+}
+
+#[napi]
+impl NativeWebhookVerifier {
+    /// A verifier for the currently valid `secrets` with `options`.
+    #[napi(constructor)]
+    pub fn new(secrets: Vec<String>, options: Option<NativeWebhookOptions>) -> napi::Result<Self> {
+        let options = webhook::WebhookOptions::from(options.unwrap_or_default());
+        guarded("webhook verifier construction", || Ok(NativeWebhookVerifier { verifier: options.verifier(&secrets)? }))
+    }
+
+    /// Verifies a delivery now and returns the parsed body with the token's claims.
+    #[napi]
+    pub fn verify(
+        &self,
+        authorization: String,
+        raw_body: Either<Buffer, String>,
+    ) -> napi::Result<NativeVerifiedWebhook> {
+        guarded("webhook verification", || {
+            native_verified(self.verifier.verify_detailed(&authorization, body_bytes(&raw_body))?)
+        })
+    }
 }
 
 /// A signed test delivery.

@@ -7,10 +7,19 @@ use crate::error::{Error, Result};
 use crate::webhook::{self as wh, EventType, VerifiedWebhook, WebhookVerifier};
 
 /// How deliveries are checked. The default is the policy of [`crate::webhook::verify`].
+///
+/// What a verification binds (see [`crate::webhook`]): signature, issuer and time window always;
+/// the body only through `body_sha256` (always when `require_body_hash`); a token to a single use
+/// only with `reject_replays` and a verifier kept between deliveries.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WebhookOptions {
     /// Refuse tokens without a `body_sha256` claim (by default the claim is checked when present).
     pub require_body_hash: bool,
+    /// Accept each token once only: the verifier made by [`WebhookOptions::verifier`] (and its
+    /// clones) remembers the `jti` of every accepted token until it expires, and refuses tokens
+    /// without a `jti`. Needs a verifier that outlives one delivery, so [`verify_webhook`] refuses
+    /// it.
+    pub reject_replays: bool,
     /// Allowed clock difference for `exp`, `iat` and `nbf`, in milliseconds (default 60 000).
     pub leeway_ms: Option<f64>,
     /// Oldest accepted `iat`, in milliseconds (default 600 000).
@@ -19,8 +28,9 @@ pub struct WebhookOptions {
 
 impl WebhookOptions {
     /// A verifier for `secrets` (the currently valid ones, several during rotation) with these
-    /// options. Errors: `Webhook` when there is no secret or one is empty; `Validation` for a bad
-    /// duration.
+    /// options. Keep it (an adapter holds it in a host object) for as long as deliveries arrive:
+    /// with `reject_replays` the memory of accepted tokens lives in it. Errors: `Webhook` when
+    /// there is no secret or one is empty; `Validation` for a bad duration.
     pub fn verifier<S: AsRef<[u8]>>(&self, secrets: &[S]) -> Result<WebhookVerifier> {
         let mut b = WebhookVerifier::builder().secrets(secrets.iter().map(|s| s.as_ref().to_vec()));
         if let Some(ms) = self.leeway_ms {
@@ -29,18 +39,28 @@ impl WebhookOptions {
         if let Some(ms) = self.max_age_ms {
             b = b.max_age(millis("maxAgeMs", ms)?);
         }
-        b.require_body_hash(self.require_body_hash).build()
+        b.require_body_hash(self.require_body_hash).reject_replays(self.reject_replays).build()
     }
 }
 
 /// Verifies a delivery now: the `X-Prove-Authorization` header value (or the bare token), the
 /// exact raw body and the valid secrets. Returns the parsed payload with the token's claims.
+///
+/// A single call cannot remember earlier deliveries: `reject_replays` is refused here (a
+/// `Validation` error naming `rejectReplays`); use [`WebhookOptions::verifier`] and keep the
+/// verifier.
 pub fn verify_webhook<S: AsRef<[u8]>>(
     authorization: &str,
     raw_body: &[u8],
     secrets: &[S],
     options: &WebhookOptions,
 ) -> Result<VerifiedWebhook> {
+    if options.reject_replays {
+        return Err(Error::validation(
+            "rejectReplays",
+            "needs a verifier kept between deliveries; a single verification cannot remember earlier tokens",
+        ));
+    }
     options.verifier(secrets)?.verify_detailed_at(authorization, raw_body, SystemTime::now())
 }
 
@@ -102,5 +122,15 @@ mod tests {
         assert_eq!(bad.verifier(&["s"]).unwrap_err().field.as_deref(), Some("leewayMs"));
         assert_eq!(sign_test_webhook("", None, None).unwrap_err().field.as_deref(), Some("secret"));
         assert!(event_types().contains(&"PHONE_NUMBER_CHANGE"));
+    }
+
+    #[test]
+    fn replay_option_builds_a_guarded_verifier_and_is_refused_for_one_call() {
+        let options = WebhookOptions { reject_replays: true, ..Default::default() };
+        assert!(options.verifier(&["s"]).unwrap().replay_guard().is_some());
+        assert!(WebhookOptions::default().verifier(&["s"]).unwrap().replay_guard().is_none());
+        let signed = sign_test_webhook("s", None, None).unwrap();
+        let e = verify_webhook(&signed.authorization, signed.body.as_bytes(), &["s"], &options).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("rejectReplays"));
     }
 }

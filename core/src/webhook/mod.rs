@@ -20,7 +20,31 @@
 //! 6. `body_sha256` (lowercase hex SHA-256 of the exact raw body), when present, matches the body;
 //!    [`WebhookVerifierBuilder::require_body_hash`] makes the claim mandatory. Prove does not
 //!    document a body-binding claim, so it is optional by default;
-//! 7. the body parses into a [`WebhookPayload`].
+//! 7. the body parses into a [`WebhookPayload`];
+//! 8. with [`WebhookVerifierBuilder::reject_replays`], the token has a `jti` that this verifier
+//!    (or another one sharing its [`ReplayGuard`]) has not accepted before; the id is remembered
+//!    until the token expires.
+//!
+//! # What is bound, and what is not
+//!
+//! A verified delivery was signed with one of your secrets (so it comes from Prove, or from whoever
+//! else holds the secret), by `Prove Identity`, within its time window. Beyond that:
+//!
+//! - **the body** is bound to the token only by `body_sha256`. Without that claim the signature
+//!   covers the token alone, and anyone who captures one delivery can attach any other body to its
+//!   token while it is valid. Prove does not document the claim; the sandbox emulator and
+//!   [`sign_test_webhook`] always send it. Turn on [`require_body_hash`] once you have seen that
+//!   your deliveries carry it;
+//! - **replays**: without [`reject_replays`] the same token (with its body) verifies again and
+//!   again until it expires. The guard needs a `jti` in every token (the sandbox sends one; Prove
+//!   does not document it) and must outlive one delivery: keep one verifier for the process.
+//!   Prove signs every delivery attempt anew, so a retried delivery is not a replay; deduplicate
+//!   notifications by `eventId` where handling one twice matters.
+//!
+//! Enable both where your deliveries carry the claims.
+//!
+//! [`require_body_hash`]: WebhookVerifierBuilder::require_body_hash
+//! [`reject_replays`]: WebhookVerifierBuilder::reject_replays
 //!
 //! Errors are [`ErrorKind::Webhook`] and say what failed; they never contain the token, the
 //! secret or the body.
@@ -35,15 +59,17 @@ use sha2::Sha256;
 use crate::error::{Error, ErrorKind};
 
 // The code is split by concern: `payload` holds the body types, `verifier` the token checks and
-// the configurable verifier, `signing` the helpers that make test deliveries, and `datetime` the
-// Unix-seconds and RFC 3339 conversions they share.
+// the configurable verifier, `replay` the memory of accepted token ids, `signing` the helpers
+// that make test deliveries, and `datetime` the Unix-seconds and RFC 3339 conversions they share.
 mod datetime;
 mod payload;
+mod replay;
 mod signing;
 mod verifier;
 
 pub use datetime::{format_rfc3339, parse_rfc3339};
 pub use payload::{EventType, Notification, WebhookPayload};
+pub use replay::ReplayGuard;
 pub use signing::{sample_payload, sign_test_webhook};
 pub use verifier::{body_sha256_hex, verify, VerifiedWebhook, WebhookVerifier, WebhookVerifierBuilder};
 

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use super::datetime::{duration_secs, from_unix, unix_seconds};
 use super::payload::WebhookPayload;
+use super::replay::ReplayGuard;
 use super::{
     webhook_error, HmacSha256, JsonObject, ALGORITHM, DEFAULT_LEEWAY, DEFAULT_MAX_AGE, ISSUER, MAX_BODY_LEN,
     MAX_TOKEN_LEN,
@@ -25,7 +26,8 @@ use crate::error::Result;
 /// JWT; `raw_body` the exact bytes received (before any JSON parsing); `secrets` the shared secrets
 /// currently valid (tried in turn, for rotation); `now` the current time.
 ///
-/// Use [`WebhookVerifier`] to change the leeway, the maximum age or to require `body_sha256`.
+/// Use [`WebhookVerifier`] to change the leeway, the maximum age, to require `body_sha256` or to
+/// refuse replayed tokens.
 pub fn verify<S: AsRef<[u8]>>(
     authorization: &str,
     raw_body: &[u8],
@@ -34,7 +36,7 @@ pub fn verify<S: AsRef<[u8]>>(
 ) -> Result<WebhookPayload> {
     let policy = Policy::default();
     let keys: Vec<&[u8]> = secrets.iter().map(AsRef::as_ref).collect();
-    verify_inner(&policy, &keys, authorization, raw_body, now).map(|v| v.payload)
+    verify_inner(&policy, None, &keys, authorization, raw_body, now).map(|v| v.payload)
 }
 
 /// A successfully verified delivery: the parsed body plus the token's identifying claims.
@@ -43,7 +45,7 @@ pub fn verify<S: AsRef<[u8]>>(
 pub struct VerifiedWebhook {
     /// The parsed body.
     pub payload: WebhookPayload,
-    /// The token's `jti` claim, when present (useful to detect replayed deliveries).
+    /// The token's `jti` claim, when present (always present when the verifier rejects replays).
     pub token_id: Option<String>,
     /// The token's `iat` claim.
     pub issued_at: SystemTime,
@@ -63,12 +65,19 @@ struct Policy {
 }
 
 /// `Debug` of a verifier or its builder: how many secrets (never their bytes) and the policy.
-fn debug_verifier(f: &mut fmt::Formatter<'_>, name: &str, secrets: usize, policy: &Policy) -> fmt::Result {
+fn debug_verifier(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    secrets: usize,
+    policy: &Policy,
+    replay: Option<&ReplayGuard>,
+) -> fmt::Result {
     f.debug_struct(name)
         .field("secrets", &format_args!("<{secrets} redacted>"))
         .field("leeway", &policy.leeway)
         .field("max_age", &policy.max_age)
         .field("require_body_hash", &policy.require_body_hash)
+        .field("replay_guard", &replay)
         .finish()
 }
 
@@ -79,10 +88,17 @@ impl Default for Policy {
 }
 
 /// A configured webhook verifier: secrets (several for rotation), leeway, maximum token age,
-/// whether `body_sha256` is mandatory, and the clock.
+/// whether `body_sha256` is mandatory, whether replayed tokens are refused, and the clock.
 ///
-/// Cheap to clone and safe to share between threads. Secrets are wiped from memory on drop and
-/// never shown by `Debug`.
+/// Cheap to clone and safe to share between threads; clones share one [`ReplayGuard`]. Secrets
+/// are wiped from memory on drop and never shown by `Debug`.
+///
+/// What a successful verification proves: the token was signed with one of the secrets, is
+/// HS256, names `Prove Identity` as issuer and is within its time window. The body is bound to the
+/// token only through the `body_sha256` claim, so only when that claim is present or
+/// [required](WebhookVerifierBuilder::require_body_hash); a token is accepted once only with
+/// [`reject_replays`](WebhookVerifierBuilder::reject_replays). Enable both where your deliveries
+/// carry the claims.
 ///
 /// ```
 /// use prove_core::webhook::{sample_payload, sign_test_webhook, EventType, WebhookVerifier};
@@ -99,12 +115,13 @@ impl Default for Policy {
 pub struct WebhookVerifier {
     secrets: Arc<Vec<Zeroizing<Vec<u8>>>>,
     policy: Policy,
+    replay: Option<ReplayGuard>,
     clock: Clock,
 }
 
 impl fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_verifier(f, "WebhookVerifier", self.secrets.len(), &self.policy)
+        debug_verifier(f, "WebhookVerifier", self.secrets.len(), &self.policy, self.replay.as_ref())
     }
 }
 
@@ -137,7 +154,14 @@ impl WebhookVerifier {
     /// Like [`WebhookVerifier::verify_at`], also returning the token's identifying claims.
     pub fn verify_detailed_at(&self, authorization: &str, raw_body: &[u8], now: SystemTime) -> Result<VerifiedWebhook> {
         let keys: Vec<&[u8]> = self.secrets.iter().map(|s| s.as_slice()).collect();
-        verify_inner(&self.policy, &keys, authorization, raw_body, now)
+        verify_inner(&self.policy, self.replay.as_ref(), &keys, authorization, raw_body, now)
+    }
+
+    /// The replay guard, when this verifier refuses replayed tokens. Hand it to
+    /// [`WebhookVerifierBuilder::replay_guard`] of a verifier built for new secrets so that the
+    /// tokens accepted so far stay refused.
+    pub fn replay_guard(&self) -> Option<&ReplayGuard> {
+        self.replay.as_ref()
     }
 }
 
@@ -146,12 +170,13 @@ impl WebhookVerifier {
 pub struct WebhookVerifierBuilder {
     secrets: Vec<Zeroizing<Vec<u8>>>,
     policy: Policy,
+    replay: Option<ReplayGuard>,
     clock: Option<Clock>,
 }
 
 impl fmt::Debug for WebhookVerifierBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_verifier(f, "WebhookVerifierBuilder", self.secrets.len(), &self.policy)
+        debug_verifier(f, "WebhookVerifierBuilder", self.secrets.len(), &self.policy, self.replay.as_ref())
     }
 }
 
@@ -192,6 +217,22 @@ impl WebhookVerifierBuilder {
         self
     }
 
+    /// Whether a token is accepted once only (default `false`). When on, the verifier (and its
+    /// clones) remembers the `jti` of every accepted token until that token expires, refuses a
+    /// token it has seen, and refuses tokens without a `jti`. Uses a new [`ReplayGuard`] with the
+    /// default capacity unless [`replay_guard`](Self::replay_guard) gave one.
+    pub fn reject_replays(mut self, on: bool) -> Self {
+        self.replay = if on { self.replay.or_else(|| Some(ReplayGuard::new())) } else { None };
+        self
+    }
+
+    /// Refuses replayed tokens using `guard`, which may be shared with other verifiers (e.g. the
+    /// one being replaced during a secret rotation) or have another capacity.
+    pub fn replay_guard(mut self, guard: ReplayGuard) -> Self {
+        self.replay = Some(guard);
+        self
+    }
+
     /// The clock used by [`WebhookVerifier::verify`] (default [`SystemTime::now`]).
     pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Some(Arc::new(clock));
@@ -209,6 +250,7 @@ impl WebhookVerifierBuilder {
         Ok(WebhookVerifier {
             secrets: Arc::new(self.secrets),
             policy: self.policy,
+            replay: self.replay,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
         })
     }
@@ -216,6 +258,7 @@ impl WebhookVerifierBuilder {
 
 fn verify_inner(
     policy: &Policy,
+    replay: Option<&ReplayGuard>,
     secrets: &[&[u8]],
     authorization: &str,
     raw_body: &[u8],
@@ -320,8 +363,16 @@ fn verify_inner(
     }
     let token_id = match claims.get("jti") {
         Some(serde_json::Value::String(jti)) => Some(jti.clone()),
+        Some(_) if replay.is_some() => return Err(webhook_error("webhook token jti claim is not a string")),
         _ => None,
     };
+    if replay.is_some() {
+        match token_id.as_deref() {
+            None => return Err(webhook_error("webhook token has no jti claim, so a replay cannot be detected")),
+            Some("") => return Err(webhook_error("webhook token jti claim is empty, so a replay cannot be detected")),
+            Some(_) => {}
+        }
+    }
 
     // Body.
     let payload: WebhookPayload = serde_json::from_slice(raw_body).map_err(|e| {
@@ -333,6 +384,13 @@ fn verify_inner(
             e.column()
         ))
     })?;
+
+    // Replay: recorded last, so that only a delivery that verified completely uses up its id. The
+    // id is kept until the token would fail the time checks above anyway.
+    if let (Some(guard), Some(jti)) = (replay, token_id.as_deref()) {
+        let forget_after = exp.saturating_add(leeway).min(iat.saturating_add(duration_secs(policy.max_age)));
+        guard.check_and_remember(jti, forget_after, now_s)?;
+    }
 
     Ok(VerifiedWebhook { payload, token_id, issued_at: from_unix(iat), expires_at: from_unix(exp), secret_index })
 }
