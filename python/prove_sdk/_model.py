@@ -30,17 +30,20 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Callable,
-    ClassVar,
     Dict,
     List,
     Mapping,
     Optional,
+    Sequence,
+    Set,
     Tuple,
     Type,
     TypeVar,
+    Union,
+    cast,
 )
 
-__all__ = ["Field", "Model", "REDACTED", "field"]
+__all__ = ["Field", "Model", "REDACTED", "field", "fields"]
 
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound="Model")
@@ -94,7 +97,7 @@ _REQUIRED: Any = _Required()
 class Field:
     """One entry of a model's field table."""
 
-    __slots__ = ("name", "wire", "type", "required", "sensitive", "_parsed", "_module")
+    __slots__ = ("name", "wire", "type", "required", "sensitive", "parsed", "module")
 
     name: str
     """The attribute (snake_case) name; set when the class is created."""
@@ -105,6 +108,10 @@ class Field:
     required: bool
     sensitive: bool
     """Personal data or a secret: ``repr`` shows ``<redacted>``."""
+    parsed: _Type
+    """The parsed type expression."""
+    module: str
+    """The module of the class that declares the field (where ``ref:`` names are looked up)."""
 
     def __init__(self, wire: str, type: str, required: bool, sensitive: bool) -> None:
         self.name = ""
@@ -112,8 +119,8 @@ class Field:
         self.type = type
         self.required = required
         self.sensitive = sensitive
-        self._parsed = _parse(type)
-        self._module = ""
+        self.parsed = _parse(type)
+        self.module = ""
 
     def __repr__(self) -> str:
         flags = "".join(
@@ -135,6 +142,16 @@ def field(wire: str, type: str, *, default: Any = _REQUIRED, sensitive: bool = F
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _as_array(value: object) -> Optional[Sequence[Any]]:
+    items = cast("Sequence[Any]", value)
+    return items if isinstance(value, (list, tuple)) else None
+
+
+def _as_object(value: object) -> Optional[Mapping[Any, Any]]:
+    entries = cast("Mapping[Any, Any]", value)
+    return entries if isinstance(value, Mapping) else None
 
 
 def _decode(t: _Type, module: str, value: Any, path: str) -> Any:
@@ -161,17 +178,17 @@ def _decode(t: _Type, module: str, value: Any, path: str) -> Any:
             raise TypeError(f"{path}: expected a string ({arg}), got {type(value).__name__}")
         return value
     if kind == "ref":
-        if not isinstance(value, Mapping):
-            raise TypeError(f"{path}: expected an object ({arg}), got {type(value).__name__}")
-        return _model_class(module, arg)._decode_mapping(value, path)
+        return _decode_object(_model_class(module, arg), value, path)
     if kind == "array":
-        if not isinstance(value, (list, tuple)):
+        items = _as_array(value)
+        if items is None:
             raise TypeError(f"{path}: expected an array, got {type(value).__name__}")
-        return [_decode(arg, module, item, f"{path}[{i}]") for i, item in enumerate(value)]
-    if not isinstance(value, Mapping):
+        return [_decode(arg, module, item, f"{path}[{i}]") for i, item in enumerate(items)]
+    entries = _as_object(value)
+    if entries is None:
         raise TypeError(f"{path}: expected an object (map), got {type(value).__name__}")
     out: Dict[str, Any] = {}
-    for key, item in value.items():
+    for key, item in entries.items():
         if not isinstance(key, str):
             raise TypeError(f"{path}: map keys must be strings")
         # Keys of maps are data, so they are left out of messages.
@@ -184,10 +201,12 @@ def _encode(t: _Type, value: Any) -> Any:
     kind, arg = t
     if isinstance(value, Model):
         return value.to_dict()
-    if kind == "array" and isinstance(value, (list, tuple)):
-        return [_encode(arg, item) for item in value]
-    if kind == "map" and isinstance(value, Mapping):
-        return {key: _encode(arg, item) for key, item in value.items()}
+    items = _as_array(value) if kind == "array" else None
+    if items is not None:
+        return [_encode(arg, item) for item in items]
+    entries = _as_object(value) if kind == "map" else None
+    if entries is not None:
+        return {key: _encode(arg, item) for key, item in entries.items()}
     return copy.deepcopy(value)
 
 
@@ -198,47 +217,73 @@ def _model_class(module: str, name: str) -> Type[Model]:
     return cls
 
 
+class _Table:
+    """The field table of one model class, by attribute and by wire name."""
+
+    __slots__ = ("fields", "by_name", "by_wire")
+
+    def __init__(self, fields: Tuple[Field, ...]) -> None:
+        self.fields = fields
+        self.by_name: Mapping[str, Field] = MappingProxyType({f.name: f for f in fields})
+        self.by_wire: Mapping[str, Field] = MappingProxyType({f.wire: f for f in fields})
+
+
+_TABLES: Dict[type, _Table] = {}
+
+
+def _table(cls: type) -> _Table:
+    for klass in cls.__mro__:
+        table = _TABLES.get(klass)
+        if table is not None:
+            return table
+    return _Table(())
+
+
+def fields(model: Union[Model, Type[Model]]) -> Tuple[Field, ...]:
+    """The field table of a model class (or of a model's class), in declaration order."""
+    return _table(model if isinstance(model, type) else type(model)).fields
+
+
 @dataclass_transform(kw_only_default=True, field_specifiers=(field,))
 class Model:
-    """Base class of the generated models (see the module's documentation)."""
+    """Base class of the generated models (see the module's documentation).
 
-    _fields_: ClassVar[Tuple[Field, ...]] = ()
-    _by_name_: ClassVar[Mapping[str, Field]] = MappingProxyType({})
-    _by_wire_: ClassVar[Mapping[str, Field]] = MappingProxyType({})
+    Models compare by value and are mutable, so they are not hashable.
+    """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        fields: List[Field] = list(cls._fields_)
+        inherited = _table(cls)
+        declared: List[Field] = list(inherited.fields)
         for name, value in list(cls.__dict__.items()):
             if not isinstance(value, Field):
                 continue
-            if name in cls._by_name_:
+            if name in inherited.by_name:
                 raise TypeError(f"{cls.__name__}.{name} is declared twice")
             value.name = name
-            value._module = cls.__module__
-            fields.append(value)
+            value.module = cls.__module__
+            declared.append(value)
             # Instances always hold every field; the class keeps only the table.
             delattr(cls, name)
-        by_wire: Dict[str, Field] = {}
-        for f in fields:
-            if f.wire in by_wire:
+        wires: Set[str] = set()
+        for f in declared:
+            if f.wire in wires:
                 raise TypeError(f"{cls.__name__}: wire name {f.wire!r} is declared twice")
-            by_wire[f.wire] = f
-        cls._fields_ = tuple(fields)
-        cls._by_name_ = MappingProxyType({f.name: f for f in fields})
-        cls._by_wire_ = MappingProxyType(by_wire)
+            wires.add(f.wire)
+        _TABLES[cls] = _Table(tuple(declared))
 
     def __init__(self, **kwargs: Any) -> None:
         cls = type(self)
+        table = _table(cls)
         for name in kwargs:
-            if name not in cls._by_name_:
+            if name not in table.by_name:
                 raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {name!r}")
-        missing = [f.name for f in cls._fields_ if f.required and kwargs.get(f.name) is None]
+        missing = [f.name for f in table.fields if f.required and kwargs.get(f.name) is None]
         if missing:
             raise TypeError(
                 f"{cls.__name__}() is missing required keyword argument(s): {', '.join(missing)}"
             )
-        for f in cls._fields_:
+        for f in table.fields:
             setattr(self, f.name, kwargs.get(f.name))
         self._unknown: Dict[str, Any] = {}
 
@@ -251,28 +296,7 @@ class Model:
         value counts as absent. Raises ``TypeError`` when a value has the wrong type and
         ``ValueError`` when a required field is missing (naming the field, never the value).
         """
-        return cls._decode_mapping(data, cls.__name__)
-
-    @classmethod
-    def _decode_mapping(cls: Type[_M], data: Mapping[str, Any], path: str) -> _M:
-        if not isinstance(data, Mapping):
-            raise TypeError(f"{path}: expected an object, got {type(data).__name__}")
-        obj = cls.__new__(cls)
-        values: Dict[str, Any] = {f.name: None for f in cls._fields_}
-        unknown: Dict[str, Any] = {}
-        for key, value in data.items():
-            f = cls._by_wire_.get(key) if isinstance(key, str) else None
-            if f is None:
-                unknown[str(key)] = copy.deepcopy(value)
-            elif value is not None:
-                values[f.name] = _decode(f._parsed, f._module, value, f"{path}.{f.wire}")
-        missing = [f.wire for f in cls._fields_ if f.required and values[f.name] is None]
-        if missing:
-            raise ValueError(f"{path}: missing required field(s): {', '.join(missing)}")
-        for name, value in values.items():
-            setattr(obj, name, value)
-        obj._unknown = unknown
-        return obj
+        return _decode_object(cls, data, cls.__name__)
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON object of this model, with Prove's wire names.
@@ -281,10 +305,10 @@ class Model:
         included. The result shares nothing with the model.
         """
         out: Dict[str, Any] = {}
-        for f in type(self)._fields_:
+        for f in fields(self):
             value = getattr(self, f.name, None)
             if value is not None:
-                out[f.wire] = _encode(f._parsed, value)
+                out[f.wire] = _encode(f.parsed, value)
         for key, value in self._unknown_dict().items():
             if key not in out:
                 out[key] = copy.deepcopy(value)
@@ -300,16 +324,15 @@ class Model:
         return unknown if unknown is not None else {}
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
+        if not isinstance(other, Model) or type(other) is not type(self):
             return NotImplemented
-        assert isinstance(other, Model)
         return all(
-            getattr(self, f.name, None) == getattr(other, f.name, None) for f in self._fields_
+            getattr(self, f.name, None) == getattr(other, f.name, None) for f in fields(self)
         ) and self._unknown_dict() == other._unknown_dict()
 
     def __repr__(self) -> str:
         parts: List[str] = []
-        for f in type(self)._fields_:
+        for f in fields(self):
             value = getattr(self, f.name, None)
             if value is None:
                 continue
@@ -320,3 +343,26 @@ class Model:
             parts.append(f"unknown_fields={{{hidden}}}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
+
+def _decode_object(cls: Type[_M], data: object, path: str) -> _M:
+    """The model ``cls`` of a JSON object (see :meth:`Model.from_dict`)."""
+    entries = _as_object(data)
+    if entries is None:
+        raise TypeError(f"{path}: expected an object, got {type(data).__name__}")
+    table = _table(cls)
+    obj = cls.__new__(cls)
+    values: Dict[str, Any] = {f.name: None for f in table.fields}
+    unknown: Dict[str, Any] = {}
+    for key, value in entries.items():
+        f = table.by_wire.get(key) if isinstance(key, str) else None
+        if f is None:
+            unknown[str(key)] = copy.deepcopy(value)
+        elif value is not None:
+            values[f.name] = _decode(f.parsed, f.module, value, f"{path}.{f.wire}")
+    missing = [f.wire for f in table.fields if f.required and values[f.name] is None]
+    if missing:
+        raise ValueError(f"{path}: missing required field(s): {', '.join(missing)}")
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.__dict__["_unknown"] = unknown
+    return obj

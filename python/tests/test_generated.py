@@ -42,7 +42,7 @@ def _sample(expr: str, depth: int = 0) -> Any:
         return {"k": _sample(expr[len("map<") : -1], depth)}
     if expr.startswith("ref:"):
         cls = getattr(models, expr[len("ref:") :])
-        return {f.wire: _sample(f.type, depth + 1) for f in cls._fields_ if f.required or depth == 0}
+        return {f.wire: _sample(f.type, depth + 1) for f in _model.fields(cls) if f.required or depth == 0}
     if expr.startswith("enum:"):
         return enums.KNOWN_VALUES[expr[len("enum:") :]][0]
     return {"string": "s", "boolean": False, "integer": 7, "number": 1.5, "object": {"o": [1]}}[expr]
@@ -193,14 +193,14 @@ class Models(unittest.TestCase):
                 self.assertEqual(cls.from_dict(data).to_dict(), data)
                 # The keyword constructor takes the same values under the snake_case names.
                 obj = cls.from_dict(data)
-                rebuilt = cls(**{f.name: getattr(obj, f.name) for f in cls._fields_})
+                rebuilt = cls(**{f.name: getattr(obj, f.name) for f in _model.fields(cls)})
                 self.assertEqual(rebuilt, obj)
 
     def test_attribute_names_are_valid_distinct_snake_case(self) -> None:
         reserved = {"to_dict", "from_dict", "unknown_fields"}
         for cls in MODEL_CLASSES:
             names: Set[str] = set()
-            for f in cls._fields_:
+            for f in _model.fields(cls):
                 with self.subTest(model=cls.__name__, wire=f.wire):
                     self.assertTrue(f.name.isidentifier())
                     self.assertFalse(keyword.iskeyword(f.name))
@@ -211,10 +211,10 @@ class Models(unittest.TestCase):
                     names.add(f.name)
                     # No class attribute (e.g. a method) is shadowed by a field.
                     self.assertFalse(hasattr(cls, f.name), f.name)
-        by_wire = {f.wire: f.name for f in models.StartRequest._fields_}
+        by_wire = {f.wire: f.name for f in _model.fields(models.StartRequest)}
         self.assertEqual(by_wire["allowOTPRetry"], "allow_otp_retry")
         self.assertEqual(by_wire["finalTargetUrl"], "final_target_url")
-        by_wire = {f.wire: f.name for f in models.IdvDataInternal._fields_}
+        by_wire = {f.wire: f.name for f in _model.fields(models.IdvDataInternal)}
         self.assertEqual(by_wire["multiCIPConfidence"], "multi_cip_confidence")
         self.assertEqual(by_wire["dataSource1"], "data_source1")
 
@@ -338,7 +338,7 @@ class Methods(unittest.TestCase):
                 self.assertTrue(m.operation_id)
                 self.assertEqual(
                     m.client_request_id,
-                    any(f.wire == "clientRequestId" for f in m.request_type._fields_),
+                    any(f.wire == "clientRequestId" for f in _model.fields(m.request_type)),
                 )
         self.assertEqual(methods.METHODS_BY_NAME["auth.continue"].python_name, "auth.continue_")
         start = methods.METHODS_BY_NAME["flow.start"]
