@@ -5,6 +5,17 @@
 //! retries what may be retried (see [`retry`]), maps error answers to
 //! [`Error`] (see [`transport`]) and decodes the answer. One log event per
 //! attempt is emitted (see [`logging`]).
+//!
+//! Hardening against a hostile or compromised server, all in this one path:
+//!
+//! * **No redirects.** The HTTP client follows none (the token request included): a `3xx`
+//!   answer fails at once as [`ErrorKind::Api`] with its status and is never retried, so the
+//!   client secret, tokens and personal data are never re-sent elsewhere.
+//! * **Bounded answers.** Bodies are read as they arrive, at most `max_response_bytes`
+//!   (default 4 MiB); a larger answer is an [`ErrorKind::Decode`] error naming the limit.
+//! * **No echoed secrets.** The client secret and the access tokens this client has sent are
+//!   scrubbed from server text before an error is built from it, and every error leaving
+//!   [`Client`] goes through the same scrubbing (see [`transport`]).
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -13,6 +24,7 @@ use std::time::SystemTime;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::time::Instant;
+use zeroize::Zeroizing;
 
 use crate::config::{CallOptions, Config, RetryPolicy};
 use crate::error::{Error, ErrorKind, Result};
@@ -21,7 +33,7 @@ use crate::models::TokenResponse;
 use crate::ops::{self, HttpMethod, Operation};
 use crate::retry::{self, parse_retry_after, Failure};
 use crate::token::TokenManager;
-use crate::transport::{self, AttemptError};
+use crate::transport::{self, AttemptError, Redactor};
 
 /// One API call, ready to send. Built by the `api` modules.
 pub(crate) struct Request<'a> {
@@ -73,6 +85,8 @@ struct Inner {
     /// Base URL without trailing slash.
     base_url: String,
     tokens: Arc<TokenManager>,
+    /// Scrubs the client secret and the tokens sent from every error.
+    redactor: Redactor,
 }
 
 /// A Prove API client. Cheap to clone; clones share the token cache and connection pool.
@@ -113,6 +127,9 @@ impl Client {
             .user_agent(config.user_agent())
             .connect_timeout(config.connect_timeout)
             .pool_idle_timeout(std::time::Duration::from_secs(60))
+            // Prove never redirects; following one would re-send credentials or personal data
+            // to wherever the server points. A 3xx becomes an error (see `transport`).
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| {
                 Error::new(
@@ -131,8 +148,13 @@ impl Client {
             config.client_id.clone(),
             config.client_secret.clone(),
             config.timeout,
+            config.max_response_bytes,
         ));
-        Ok(Client { inner: Arc::new(Inner { http, config, base_url, tokens }), opts: Arc::new(CallOptions::default()) })
+        let redactor = Redactor::new(config.client_secret.clone());
+        Ok(Client {
+            inner: Arc::new(Inner { http, config, base_url, tokens, redactor }),
+            opts: Arc::new(CallOptions::default()),
+        })
     }
 
     /// A client configured from `PROVE_CLIENT_ID`, `PROVE_CLIENT_SECRET` and `PROVE_BASE_URL`
@@ -207,7 +229,12 @@ impl Client {
 
     async fn run<R: DeserializeOwned>(&self, req: Request<'_>, kind: BodyKind) -> Result<R> {
         let op = req.op;
-        let ctx = |e: Error| e.with_context(op.id, req.correlation_id, req.client_request_id);
+        // Every error of the call leaves through here: context filled, secrets scrubbed.
+        let ctx = |e: Error| {
+            self.inner.redactor.scrub_error(e.with_context(op.id, req.correlation_id, req.client_request_id))
+        };
+        // No path value may change the path (dot segments, separators), whoever built the request.
+        crate::validate::check_path_params(op, &req.path_params).map_err(ctx)?;
         let url = transport::build_url(&self.inner.base_url, op, &req.path_params, &req.query).map_err(ctx)?;
         let cfg = &self.inner.config;
         let policy: &RetryPolicy = self.opts.retry.as_ref().unwrap_or(&cfg.retry);
@@ -261,16 +288,18 @@ impl Client {
                             if status == 200 { "an unexpected content type" } else { "an unexpected success status" };
                         Error::new(ErrorKind::Api, format!("HTTP {status} with {what}")).with_status(status)
                     } else {
-                        transport::error_from_answer(
+                        // A 3xx is refused here too, without reading the body.
+                        transport::error_from_scrubbed_answer(
                             status,
                             answer.content_type.as_deref(),
                             &answer.body,
                             answer.retry_after,
+                            Some(&self.inner.redactor),
                         )
                     };
                     logging::attempt(op, attempt_no, Some(status), latency, err.kind.as_str());
                     let failure =
-                        if (200..300).contains(&status) { Failure::Permanent } else { Failure::Status(status) };
+                        if (200..400).contains(&status) { Failure::Permanent } else { Failure::Status(status) };
                     (AttemptError::new(err, failure), answer.token_generation)
                 }
             };
@@ -327,6 +356,8 @@ impl Client {
         };
         let mut rb = self.inner.http.request(method, url).header(reqwest::header::ACCEPT, "application/json");
         if let Some(t) = &token {
+            // Known before it is sent, so an answer echoing it can be scrubbed.
+            self.inner.redactor.remember(t.generation, t.value());
             rb = rb.bearer_auth(t.value());
         }
         if let Some(body) = &req.body {
@@ -348,19 +379,14 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let body = resp.bytes().await.map_err(|e| {
-            let (error, failure) = transport::classify_reqwest_error(&e);
-            // The server answered: whatever broke, the request reached it.
-            let failure = if failure == Failure::NotSent { Failure::Broken } else { failure };
-            AttemptError::new(error, failure)
-        })?;
-        Ok(Answer {
-            status,
-            content_type,
-            retry_after,
-            body: body.to_vec(),
-            token_generation: token.map(|t| t.generation),
-        })
+        let body = if transport::is_redirect(status) {
+            // Refused whatever it says; dropping the answer unread closes the connection.
+            drop(resp);
+            Zeroizing::new(Vec::new())
+        } else {
+            transport::read_body(resp, self.inner.config.max_response_bytes).await?
+        };
+        Ok(Answer { status, content_type, retry_after, body, token_generation: token.map(|t| t.generation) })
     }
 }
 
@@ -369,7 +395,7 @@ struct Answer {
     status: u16,
     content_type: Option<String>,
     retry_after: Option<std::time::Duration>,
-    body: Vec<u8>,
+    body: Zeroizing<Vec<u8>>,
     token_generation: Option<u64>,
 }
 

@@ -13,6 +13,20 @@
 //! | attempt timeout | none (each attempt may use what is left of the total) |
 //! | retries | [`RetryPolicy::default`]: 2 retries, 200 ms initial backoff, 5 s cap |
 //! | token URL | `/token` at the host root of the base URL |
+//! | response size limit | 4 MiB ([`DEFAULT_MAX_RESPONSE_BYTES`]) per response body, API and token answers alike |
+//! | redirects | never followed: a `3xx` answer is an [`ErrorKind::Api`](crate::ErrorKind::Api) error |
+//!
+//! **Response size limit.** A body is read as it arrives and reading stops as soon as it would
+//! exceed `max_response_bytes` (or at once when its `Content-Length` announces more); nothing
+//! beyond the limit is buffered. The call then fails with
+//! [`ErrorKind::Decode`](crate::ErrorKind::Decode) (the answer arrived but cannot be used), the
+//! HTTP status kept and a message naming the limit; it is not retried. `Decode` rather than
+//! `Transport` because the server did answer: a retry would only fetch the same oversized body.
+//!
+//! **Redirects.** Prove never redirects. A `3xx` answer (to an operation or to the token
+//! request) is never followed, so neither credentials nor personal data are re-sent to another
+//! location: it fails at once, unretried, as `Api` with the `3xx` status and a message saying
+//! the redirect was refused (the `Location` is not repeated, as it may carry data).
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
@@ -25,6 +39,8 @@ use crate::error::{Error, Result};
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default total timeout of one call (all attempts, backoff and token fetch included).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default upper bound of one response body: 4 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// A Prove environment, or any base URL (for example the sandbox emulator).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -208,6 +224,7 @@ pub struct Config {
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent_suffix: Option<String>,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl fmt::Debug for Config {
@@ -222,6 +239,7 @@ impl fmt::Debug for Config {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("retry", &self.retry)
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -311,6 +329,11 @@ impl Config {
         &self.retry
     }
 
+    /// Upper bound of one response body in bytes.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+
     /// The `User-Agent` header sent with every request.
     pub fn user_agent(&self) -> String {
         let base = concat!("prove-sdk-rust/", env!("CARGO_PKG_VERSION"));
@@ -333,6 +356,7 @@ pub struct ConfigBuilder {
     attempt_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent_suffix: Option<String>,
+    max_response_bytes: usize,
 }
 
 impl Default for ConfigBuilder {
@@ -347,6 +371,7 @@ impl Default for ConfigBuilder {
             attempt_timeout: None,
             retry: RetryPolicy::default(),
             user_agent_suffix: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -423,6 +448,14 @@ impl ConfigBuilder {
         self
     }
 
+    /// Upper bound of one response body (API and token answers), in bytes; a larger answer fails
+    /// with [`ErrorKind::Decode`](crate::ErrorKind::Decode) without being buffered (see the
+    /// [module docs](self)). Must be greater than zero. Default 4 MiB.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// Checks the settings and returns the [`Config`].
     pub fn build(self) -> Result<Config> {
         let client_id = self.client_id.filter(|s| !s.trim().is_empty());
@@ -443,6 +476,9 @@ impl ConfigBuilder {
         if self.connect_timeout.is_zero() {
             return Err(Error::validation("connect_timeout", "must be greater than zero"));
         }
+        if self.max_response_bytes == 0 {
+            return Err(Error::validation("max_response_bytes", "must be greater than zero"));
+        }
         if let Some(s) = &self.user_agent_suffix {
             if s.chars().any(|c| c.is_control()) {
                 return Err(Error::validation("user_agent_suffix", "must not contain control characters"));
@@ -458,6 +494,7 @@ impl ConfigBuilder {
             attempt_timeout: self.attempt_timeout,
             retry: self.retry,
             user_agent_suffix: self.user_agent_suffix,
+            max_response_bytes: self.max_response_bytes,
         })
     }
 }
@@ -521,5 +558,14 @@ mod tests {
         assert!(dbg.contains("client_secret: <redacted>"), "{dbg}");
         assert!(cfg.user_agent().starts_with("prove-sdk-rust/"));
         assert!(cfg.user_agent().ends_with(" node/20.1"));
+    }
+
+    #[test]
+    fn response_size_limit_defaults_and_is_checked() {
+        let b = Config::builder().client_id("cid").client_secret("s");
+        assert_eq!(b.clone().build().unwrap().max_response_bytes(), DEFAULT_MAX_RESPONSE_BYTES);
+        assert_eq!(b.clone().max_response_bytes(1).build().unwrap().max_response_bytes(), 1);
+        let e = b.max_response_bytes(0).build().unwrap_err();
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("max_response_bytes")));
     }
 }

@@ -31,6 +31,16 @@
 //! `retry_after` set, so the caller can decide. A backoff that would not fit in the remaining
 //! total timeout ends the call with the last error instead of sleeping.
 //!
+//! **Retry-After is capped.** A delay is read as whole seconds or as an HTTP date, and whatever
+//! the server sends is capped at [`MAX_RETRY_AFTER`] (one day): an absurd value (more digits than
+//! fit in 64 bits, a date in the year 9999) is kept as one day, so the `retry_after` an error
+//! reports is always a sane duration whose milliseconds are exact in every host language
+//! (JavaScript numbers included). Such a delay exceeds any `max_backoff`, so the call gives up at
+//! once as described above.
+//!
+//! **Never retried either:** a redirect (`3xx`, which is never followed; see
+//! [`config`](crate::config)) and an answer larger than `max_response_bytes`.
+//!
 //! **Limits.** At most `max_retries` retries follow the first attempt; `max_retries = 0`
 //! ([`RetryPolicy::none`]) switches retries off. The call's total timeout bounds everything:
 //! attempts, backoff sleeps and the token fetch.
@@ -84,15 +94,21 @@ pub(crate) fn ceiling(policy: &RetryPolicy, retry: u32) -> Duration {
     policy.initial_backoff.saturating_mul(1u32 << shift).min(policy.max_backoff)
 }
 
+/// Longest `Retry-After` delay kept: one day. Longer delays are reported as this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
+
 /// Parses a `Retry-After` header value: delay seconds, or an HTTP date (relative to `now`;
-/// a date in the past means no wait).
+/// a date in the past means no wait). Capped at [`MAX_RETRY_AFTER`], including a number of
+/// seconds too large for 64 bits.
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let v = value.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        // All digits: delay-seconds, however many (overflow means "very long").
+        let secs = v.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER));
     }
     let when = httpdate::parse_http_date(v).ok()?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO).min(MAX_RETRY_AFTER))
 }
 
 #[cfg(test)]
@@ -144,5 +160,20 @@ mod tests {
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(parse_retry_after("+3", now), None);
+        assert_eq!(parse_retry_after("", now), None);
+    }
+
+    #[test]
+    fn retry_after_is_capped_at_one_day() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(parse_retry_after("86400", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("86401", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("18446744073709551615", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("99999999999999999999", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now), Some(MAX_RETRY_AFTER));
+        let in_a_year = httpdate::fmt_http_date(now + Duration::from_secs(365 * 86_400));
+        assert_eq!(parse_retry_after(&in_a_year, now), Some(MAX_RETRY_AFTER));
+        assert!(MAX_RETRY_AFTER.as_millis() < (1u128 << 53));
     }
 }

@@ -120,6 +120,8 @@ pub(crate) struct TokenManager {
     client_secret: Secret,
     /// Upper bound of one token request.
     timeout: Duration,
+    /// Upper bound of the answer's body.
+    max_response_bytes: usize,
     state: Mutex<State>,
 }
 
@@ -149,8 +151,17 @@ impl TokenManager {
         client_id: String,
         client_secret: Secret,
         timeout: Duration,
+        max_response_bytes: usize,
     ) -> Self {
-        TokenManager { http, url, client_id, client_secret, timeout, state: Mutex::new(State::default()) }
+        TokenManager {
+            http,
+            url,
+            client_id,
+            client_secret,
+            timeout,
+            max_response_bytes,
+            state: Mutex::new(State::default()),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -265,12 +276,13 @@ impl TokenManager {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
         let content_type = transport::content_type(resp.headers());
-        let body = match resp.bytes().await {
-            Ok(b) => Zeroizing::new(b.to_vec()),
-            Err(e) => {
-                let (err, _) = transport::classify_reqwest_error(&e);
+        let body = match transport::read_body(resp, self.max_response_bytes).await {
+            Ok(b) => b,
+            Err(AttemptError { error: err, failure }) => {
                 logging::token_fetch(Some(status), started.elapsed(), err.kind.as_str());
-                return Err(AttemptError::new(token_error(err), Failure::NotSent));
+                // An answer over the size limit is not retried; a broken one is.
+                let failure = if failure == Failure::Permanent { failure } else { Failure::NotSent };
+                return Err(AttemptError::new(token_error(err), failure));
             }
         };
         let elapsed = started.elapsed();
@@ -330,6 +342,10 @@ fn error_from_token_answer(
     body: &[u8],
     retry_after: Option<Duration>,
 ) -> (Error, Failure) {
+    if transport::is_redirect(status) {
+        // Never followed, whatever the body says (see `config`).
+        return (transport::redirect_refused(status), Failure::Permanent);
+    }
     let mut err = transport::error_from_answer(status, content_type, body, retry_after);
     let oauth = oauth_error(body);
     if let Some((code, description)) = &oauth {

@@ -15,15 +15,262 @@
 //! | 429 | `RateLimited` (with `retry_after`) |
 //! | anything else | `Api` |
 //!
+//! | 3xx (never followed) | `Api`, not retried; the message says the redirect was refused |
+//!
 //! Error bodies `{"code": …, "message": …}` fill `code` and `message`; other bodies give a short
 //! sanitised excerpt (personal data masked, at most 200 characters).
+//!
+//! **Secrets echoed by a server.** Before any text of an error answer is used, the client's own
+//! secrets are replaced by `<redacted>`: the client secret and every access token the client has
+//! sent (the [`MAX_REMEMBERED_TOKENS`] most recent), in each form a server might echo them
+//! (as sent, percent- or form-encoded, JSON-escaped). The client applies the same scrubbing
+//! once more to every error it returns, whatever the operation, so no field of an error repeats
+//! them.
+//!
+//! **Size.** Bodies are read as they arrive and never beyond the configured
+//! `max_response_bytes` (see [`config`](crate::config)).
+use std::collections::VecDeque;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
 
+use crate::config::Secret;
 use crate::error::{sanitize_excerpt, Error, ErrorKind, Result};
 use crate::ops::Operation;
 use crate::retry::Failure;
+
+/// What replaces a secret in text taken from a server.
+pub(crate) const REDACTED: &str = "<redacted>";
+
+/// How many of the most recent access tokens sent by a client are kept to be scrubbed.
+pub const MAX_REMEMBERED_TOKENS: usize = 32;
+
+/// Scrubs one client's secrets (its client secret and the access tokens it has used) from text
+/// that came from a server. `Debug` shows nothing of them.
+pub(crate) struct Redactor {
+    secret: Secret,
+    /// Access tokens sent by the client, oldest first, with their generation.
+    tokens: Mutex<VecDeque<(u64, Zeroizing<String>)>>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redactor").finish_non_exhaustive()
+    }
+}
+
+impl Redactor {
+    pub(crate) fn new(secret: Secret) -> Self {
+        Redactor { secret, tokens: Mutex::new(VecDeque::new()) }
+    }
+
+    fn tokens(&self) -> std::sync::MutexGuard<'_, VecDeque<(u64, Zeroizing<String>)>> {
+        // Plain pushes and pops: a poisoned lock holds a consistent list.
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records an access token about to be sent (once per `generation`); the oldest is
+    /// forgotten beyond [`MAX_REMEMBERED_TOKENS`].
+    pub(crate) fn remember(&self, generation: u64, token: &str) {
+        let mut tokens = self.tokens();
+        if tokens.iter().any(|(g, _)| *g == generation) {
+            return;
+        }
+        tokens.push_back((generation, Zeroizing::new(token.to_owned())));
+        while tokens.len() > MAX_REMEMBERED_TOKENS {
+            tokens.pop_front();
+        }
+    }
+
+    /// Every form of every secret to look for, longest first.
+    fn needles(&self) -> Vec<Zeroizing<String>> {
+        let mut values: Vec<Zeroizing<String>> = vec![Zeroizing::new(self.secret.expose().to_owned())];
+        values.extend(self.tokens().iter().map(|(_, t)| t.clone()));
+        let mut out: Vec<Zeroizing<String>> = Vec::new();
+        for v in values.iter().filter(|v| !v.is_empty()) {
+            for form in encodings(v) {
+                if !form.is_empty() && !out.iter().any(|o| **o == *form) {
+                    out.push(form);
+                }
+            }
+        }
+        out.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        out
+    }
+
+    /// `body` with every secret replaced by `<redacted>`.
+    pub(crate) fn scrub_bytes(&self, body: &[u8]) -> Zeroizing<Vec<u8>> {
+        replace_needles(body, &self.needles())
+    }
+
+    /// `text` with every secret replaced by `<redacted>`.
+    pub(crate) fn scrub_text(&self, text: &str) -> String {
+        let needles = self.needles();
+        scrub_str(text, &needles)
+    }
+
+    /// `err` with every secret replaced by `<redacted>` in each of its text fields.
+    pub(crate) fn scrub_error(&self, mut err: Error) -> Error {
+        let needles = self.needles();
+        err.message = scrub_str(&err.message, &needles);
+        for field in [&mut err.field, &mut err.request_id, &mut err.correlation_id].into_iter().flatten() {
+            *field = scrub_str(field, &needles);
+        }
+        err
+    }
+}
+
+fn scrub_str(text: &str, needles: &[Zeroizing<String>]) -> String {
+    let out = replace_needles(text.as_bytes(), needles);
+    // Needles are whole UTF-8 strings and the replacement is ASCII: the result stays UTF-8.
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The forms in which `value` may come back from a server: as sent, percent-encoded (RFC 3986),
+/// form-encoded as a form body is sent (space as `+`), each with upper- and lower-case hex, and
+/// JSON-escaped (with `/` escaped or not).
+fn encodings(value: &str) -> Vec<Zeroizing<String>> {
+    let mut percent = Zeroizing::new(String::new());
+    encode_component(value, &mut percent);
+    let form = Zeroizing::new(form_encode(value));
+    let json = Zeroizing::new(serde_json::to_string(value).unwrap_or_default());
+    let json = Zeroizing::new(json.get(1..json.len().saturating_sub(1)).unwrap_or("").to_owned());
+    let json_slash = Zeroizing::new(json.replace('/', "\\/"));
+    let lower = |s: &str| Zeroizing::new(lower_hex(s));
+    vec![Zeroizing::new(value.to_owned()), lower(&percent), lower(&form), percent, form, json, json_slash]
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value, as form bodies are sent:
+/// `A-Z a-z 0-9 * - . _` kept, space as `+`, every other byte `%XX`.
+fn form_encode(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(value.len());
+    for &b in value.as_bytes() {
+        match b {
+            b' ' => out.push('+'),
+            b'*' | b'-' | b'.' | b'_' => out.push(b as char),
+            _ if b.is_ascii_alphanumeric() => out.push(b as char),
+            _ => {
+                out.push('%');
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 0x0f)] as char);
+            }
+        }
+    }
+    out
+}
+
+/// `%2F` → `%2f` (the rest unchanged).
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut after_percent = 0;
+    for c in encoded.chars() {
+        if after_percent > 0 {
+            out.push(c.to_ascii_lowercase());
+            after_percent -= 1;
+        } else {
+            out.push(c);
+            if c == '%' {
+                after_percent = 2;
+            }
+        }
+    }
+    out
+}
+
+/// `haystack` with every occurrence of any of `needles` (tried in order at each position)
+/// replaced by `<redacted>`. One pass: a table of first bytes keeps it linear for bodies
+/// without secrets.
+fn replace_needles(haystack: &[u8], needles: &[Zeroizing<String>]) -> Zeroizing<Vec<u8>> {
+    let mut first = [false; 256];
+    for n in needles {
+        if let Some(&b) = n.as_bytes().first() {
+            first[usize::from(b)] = true;
+        }
+    }
+    let mut out = Zeroizing::new(Vec::with_capacity(haystack.len()));
+    let mut i = 0;
+    while i < haystack.len() {
+        if first[usize::from(haystack[i])] {
+            if let Some(n) = needles.iter().find(|n| !n.is_empty() && haystack[i..].starts_with(n.as_bytes())) {
+                out.extend_from_slice(REDACTED.as_bytes());
+                i += n.len();
+                continue;
+            }
+        }
+        out.push(haystack[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Whether `status` is a redirect (`3xx`).
+pub(crate) fn is_redirect(status: u16) -> bool {
+    (300..400).contains(&status)
+}
+
+/// The error of a `3xx` answer: redirects are never followed. The `Location` is not repeated
+/// (it may carry data); the status is kept.
+pub(crate) fn redirect_refused(status: u16) -> Error {
+    Error::new(
+        ErrorKind::Api,
+        format!("HTTP {status}: the server answered with a redirect, which was refused (Prove never redirects)"),
+    )
+    .with_status(status)
+}
+
+/// The error of an answer whose body exceeds `limit` bytes.
+fn too_large(status: u16, limit: usize) -> AttemptError {
+    let err = Error::new(
+        ErrorKind::Decode,
+        format!("the response body exceeds the limit of {limit} bytes (max_response_bytes); it was not read"),
+    )
+    .with_status(status);
+    AttemptError::new(err, Failure::Permanent)
+}
+
+/// Reads the body of `resp` as it arrives, never more than `limit` bytes: an announced
+/// `Content-Length` above the limit fails before reading, and reading stops at the first chunk
+/// that would pass it (dropping the response closes the connection). Over the limit: `Decode`,
+/// not retried. A broken connection: the error of [`classify_reqwest_error`], counted as having
+/// reached the server.
+pub(crate) async fn read_body(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> std::result::Result<Zeroizing<Vec<u8>>, AttemptError> {
+    let status = resp.status().as_u16();
+    let announced = resp.content_length();
+    if announced.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return Err(too_large(status, limit));
+    }
+    let initial = announced.and_then(|n| usize::try_from(n).ok()).unwrap_or(0).min(limit);
+    let mut body = Zeroizing::new(Vec::with_capacity(initial));
+    loop {
+        let chunk = match resp.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return Ok(body),
+            Err(e) => {
+                let (error, failure) = classify_reqwest_error(&e);
+                // The server answered: whatever broke, the request reached it.
+                let failure = if failure == Failure::NotSent { Failure::Broken } else { failure };
+                return Err(AttemptError::new(error, failure));
+            }
+        };
+        if chunk.len() > limit - body.len() {
+            return Err(too_large(status, limit));
+        }
+        if body.capacity() - body.len() < chunk.len() {
+            // Grow by hand so the old buffer (it may hold a token) is zeroed, not just freed.
+            let wanted = (body.len() + chunk.len()).max(body.capacity().saturating_mul(2)).min(limit);
+            let mut bigger = Zeroizing::new(Vec::with_capacity(wanted));
+            bigger.extend_from_slice(&body);
+            body = bigger;
+        }
+        body.extend_from_slice(&chunk);
+    }
+}
 
 /// An attempt's error together with what it means for retrying.
 #[derive(Debug, Clone)]
@@ -148,14 +395,36 @@ pub(crate) fn error_from_answer(
     body: &[u8],
     retry_after: Option<Duration>,
 ) -> Error {
+    error_from_scrubbed_answer(status, content_type, body, retry_after, None)
+}
+
+/// [`error_from_answer`], with `redactor`'s secrets scrubbed from the body before anything is
+/// read from it, and from the decoded message before it is sanitised (so an escaped echo is
+/// caught too).
+pub(crate) fn error_from_scrubbed_answer(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+    retry_after: Option<Duration>,
+    redactor: Option<&Redactor>,
+) -> Error {
+    if is_redirect(status) {
+        return redirect_refused(status);
+    }
+    let scrubbed = redactor.map(|r| r.scrub_bytes(body));
+    let body: &[u8] = scrubbed.as_deref().map_or(body, |b| b.as_slice());
     let parsed = if is_json(content_type) || body.first() == Some(&b'{') { parse_error_body(body) } else { None };
+    let clean = |text: &str| match redactor {
+        Some(r) => sanitize_excerpt(&r.scrub_text(text)),
+        None => sanitize_excerpt(text),
+    };
     let (code, message) = match parsed {
-        Some((code, Some(msg))) => (code, sanitize_excerpt(&msg)),
+        Some((code, Some(msg))) => (code, clean(&msg)),
         Some((code, None)) => (code, format!("HTTP {status}")),
         None if body.iter().all(u8::is_ascii_whitespace) => (None, format!("HTTP {status} with an empty body")),
         None => {
             let text = String::from_utf8_lossy(&body[..body.len().min(1024)]);
-            (None, format!("HTTP {status}: {}", sanitize_excerpt(&text)))
+            (None, format!("HTTP {status}: {}", clean(&text)))
         }
     };
     let kind = match status {
@@ -271,6 +540,47 @@ mod tests {
         let e = error_from_answer(500, Some("text/html"), b"<html>boom 2065550100</html>", None);
         assert_eq!(e.kind, ErrorKind::Api);
         assert!(!e.message.contains("2065550100"), "{}", e.message);
+    }
+
+    #[test]
+    fn redirects_are_refused_without_the_location() {
+        for status in [301, 302, 303, 307, 308] {
+            let e = error_from_answer(status, Some("application/json"), br#"{"code":1,"message":"go"}"#, None);
+            assert_eq!((e.kind, e.status, e.code), (ErrorKind::Api, Some(status), None));
+            assert!(e.message.contains(&status.to_string()) && e.message.contains("redirect"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_in_every_form() {
+        let r = Redactor::new(Secret::new("s3cr et/\\\"q"));
+        r.remember(1, "tok.en+/=");
+        r.remember(1, "ignored-same-generation");
+        let body = concat!(
+            r#"{"message":"a s3cr et/\\\"q b s3cr+et%2F%5C%22q c s3cr%20et%2f%5c%22q d s3cr et\/\\\"q "#,
+            r#"e Bearer tok.en+/= f tok.en%2B%2F%3D g tok.en%2b%2f%3d h ignored-same-generation"}"#
+        );
+        let e = error_from_scrubbed_answer(500, Some("application/json"), body.as_bytes(), None, Some(&r));
+        assert!(!e.message.contains("s3cr") && !e.message.contains("tok.en"), "{}", e.message);
+        assert!(e.message.contains("ignored-same-generation"), "{}", e.message);
+        assert_eq!(e.message.matches(REDACTED).count(), 7, "{}", e.message);
+        // a JSON \u escape is decoded before the message is scrubbed again
+        let e = error_from_scrubbed_answer(400, None, br#"{"message":"x \u0074ok.en+/= y"}"#, None, Some(&r));
+        assert_eq!(e.message, "x <redacted> y");
+        let mut err = Error::new(ErrorKind::Api, "tok.en+/= and s3cr et/\\\"q");
+        err.request_id = Some("tok.en+/=".into());
+        let err = r.scrub_error(err);
+        assert_eq!((err.message.as_str(), err.request_id.as_deref()), ("<redacted> and <redacted>", Some(REDACTED)));
+    }
+
+    #[test]
+    fn only_the_most_recent_tokens_are_remembered() {
+        let r = Redactor::new(Secret::new("secret-value"));
+        for g in 0..(MAX_REMEMBERED_TOKENS as u64 + 2) {
+            r.remember(g, &format!("token-number-{g}-"));
+        }
+        let text = r.scrub_text("token-number-0- token-number-1- token-number-2- token-number-33-");
+        assert_eq!(text, "token-number-0- token-number-1- <redacted> <redacted>");
     }
 
     #[test]

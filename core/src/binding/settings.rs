@@ -13,6 +13,9 @@ use crate::error::{Error, Result};
 /// The longest duration a setting accepts: one year, in milliseconds.
 pub const MAX_MILLIS: f64 = 86_400_000.0 * 365.0;
 
+/// The largest response size limit a setting accepts: 1 GiB.
+pub const MAX_RESPONSE_BYTES: f64 = 1024.0 * 1024.0 * 1024.0;
+
 /// Retry settings of a client or of one call. Unset fields keep the base policy (the client's,
 /// or [`RetryPolicy::default`]: 2 retries, 200 ms initial backoff, 5 s maximum backoff).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -71,6 +74,10 @@ pub struct ClientSettings {
     pub retry: Option<RetrySettings>,
     /// Appended to the `User-Agent` header, e.g. `node/22.1.0`.
     pub user_agent_suffix: Option<String>,
+    /// Upper bound of one response body in bytes: a whole number from 1 to
+    /// [`MAX_RESPONSE_BYTES`] (default 4 MiB, see
+    /// [`ConfigBuilder::max_response_bytes`]).
+    pub max_response_bytes: Option<f64>,
 }
 
 impl fmt::Debug for ClientSettings {
@@ -86,6 +93,7 @@ impl fmt::Debug for ClientSettings {
             .field("attempt_timeout_ms", &self.attempt_timeout_ms)
             .field("retry", &self.retry)
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -136,6 +144,9 @@ impl ClientSettings {
         if let Some(s) = &self.user_agent_suffix {
             b = b.user_agent_suffix(s.clone());
         }
+        if let Some(n) = self.max_response_bytes {
+            b = b.max_response_bytes(byte_count("maxResponseBytes", n)?);
+        }
         Ok(b)
     }
 }
@@ -185,6 +196,15 @@ pub fn millis(field: &str, ms: f64) -> Result<Duration> {
     Ok(Duration::from_secs_f64(ms / 1000.0))
 }
 
+/// A number of bytes: a whole number from 1 to [`MAX_RESPONSE_BYTES`].
+pub fn byte_count(field: &str, n: f64) -> Result<usize> {
+    if !n.is_finite() || n.fract() != 0.0 || !(1.0..=MAX_RESPONSE_BYTES).contains(&n) {
+        return Err(Error::validation(field, "must be a whole number of bytes from 1 to 1073741824 (1 GiB)"));
+    }
+    // Exact: a whole number no larger than 2^30.
+    Ok(n as usize)
+}
+
 /// Like [`millis`], and greater than zero.
 pub fn positive_millis(field: &str, ms: f64) -> Result<Duration> {
     let d = millis(field, ms)?;
@@ -216,7 +236,9 @@ mod tests {
         s.connect_timeout_ms = Some(250.0);
         s.retry = Some(RetrySettings { max_retries: Some(5), initial_backoff_ms: Some(10.0), max_backoff_ms: None });
         s.user_agent_suffix = Some("python/3.12".into());
+        s.max_response_bytes = Some(65536.0);
         let c = s.to_config().unwrap();
+        assert_eq!(c.max_response_bytes(), 65536);
         assert_eq!(c.base_url(), "http://127.0.0.1:9");
         assert_eq!(c.timeout(), Duration::from_millis(1500));
         assert_eq!(c.connect_timeout(), Duration::from_millis(250));
@@ -242,12 +264,26 @@ mod tests {
                 },
                 "retry.maxBackoffMs",
             ),
+            (ClientSettings { max_response_bytes: Some(0.0), ..settings() }, "maxResponseBytes"),
+            (ClientSettings { max_response_bytes: Some(-1.0), ..settings() }, "maxResponseBytes"),
+            (ClientSettings { max_response_bytes: Some(1.5), ..settings() }, "maxResponseBytes"),
+            (ClientSettings { max_response_bytes: Some(f64::INFINITY), ..settings() }, "maxResponseBytes"),
+            (ClientSettings { max_response_bytes: Some(MAX_RESPONSE_BYTES + 1.0), ..settings() }, "maxResponseBytes"),
             (ClientSettings { client_secret: None, ..settings() }, "client_secret"),
             (ClientSettings { base_url: None, environment: Some("mars".into()), ..settings() }, "environment"),
         ] {
             let e = s.to_config().unwrap_err();
             assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some(field)), "{e}");
         }
+    }
+
+    #[test]
+    fn response_size_limit_bounds_are_accepted() {
+        for (n, want) in [(1.0, 1), (MAX_RESPONSE_BYTES, 1 << 30)] {
+            let s = ClientSettings { max_response_bytes: Some(n), ..settings() };
+            assert_eq!(s.to_config().unwrap().max_response_bytes(), want);
+        }
+        assert_eq!(settings().to_config().unwrap().max_response_bytes(), crate::config::DEFAULT_MAX_RESPONSE_BYTES);
     }
 
     #[test]
