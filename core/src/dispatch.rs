@@ -13,6 +13,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use serde_path_to_error::Segment;
 
 use crate::api::inputs::DESCRIBED;
 pub use crate::api::inputs::{EmptyInput, FetchInput, IdentityIdInput, IdentityList, MobileNumberInput, ProveIdInput};
@@ -47,31 +48,93 @@ fn scrub(msg: &str) -> String {
     out
 }
 
-/// Decode `input` as `T`, mapping a mismatch to a `Validation` error naming the field when serde
-/// says which one, without echoing any value. The input must be a JSON object (`null` reads as
-/// `{}`): serde would otherwise read an array into a struct by position.
+/// Decode `input` as `T`, mapping a mismatch to a `Validation` error naming the field by its path
+/// (`phoneNumber`, `individual.addresses[0].city`), without echoing any value: an unknown key is
+/// named exactly as the caller wrote it, a missing required field by its wire name, a value of
+/// the wrong JSON type by where it is (tracked with `serde_path_to_error`). The input must be a
+/// JSON object (`null` reads as `{}`): serde would otherwise read an array into a struct by
+/// position. Only an input that is not an object at all is reported as `input`.
 fn parse<T: DeserializeOwned>(input: Value, type_name: &str) -> Result<T> {
     let input = match input {
         Value::Null => Value::Object(Default::default()),
         Value::Object(_) => input,
         _ => return Err(Error::validation("input", format!("must be a JSON object ({type_name})"))),
     };
-    // The caller's keys, to name an unknown one exactly (a key may itself contain a backtick).
-    let keys: Vec<String> = input.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
-    serde_json::from_value(input).map_err(|e| {
-        let msg = e.to_string();
-        if let Some(rest) = msg.strip_prefix("unknown field `") {
-            if let Some(key) = keys.iter().find(|k| rest.strip_prefix(k.as_str()).is_some_and(|r| r.starts_with("`,")))
-            {
-                return Error::validation(key.as_str(), format!("is not a field of {type_name}"));
+    no_arrays_for_objects(&input, type_name, "")?;
+    let e = match serde_path_to_error::deserialize::<_, T>(&input) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let segments: Vec<&Segment> = e.path().iter().collect();
+    let at = path_string(&segments);
+    let under = |name: &str| if at.is_empty() { name.to_owned() } else { format!("{at}.{name}") };
+    let msg = e.inner().to_string();
+    if msg.starts_with("unknown field `") && !at.is_empty() {
+        // The path ends with the key exactly as the caller wrote it (it may contain a backtick
+        // or a dot; the message would be ambiguous).
+        return Err(Error::validation(at, format!("is not a field of {type_name}")));
+    }
+    // Field names in "missing field" messages are ours (wire names of the input type).
+    if let Some((name, _)) = msg.split_once("missing field `").and_then(|(_, rest)| rest.split_once('`')) {
+        return Err(Error::validation(under(name), format!("is required by {type_name}")));
+    }
+    let field = if at.is_empty() { "input".to_owned() } else { at };
+    Err(Error::validation(field, format!("is not valid in {type_name}: {}", scrub(&msg))))
+}
+
+/// Serde reads a JSON array into a struct by position, so `"individual": [null, "x"]` would be
+/// decoded as an object whose second field is `"x"` (or fail at a path such as `individual[1]`
+/// that names no field). Where the input type (by its description) has a nested model, an array
+/// is refused naming the field.
+fn no_arrays_for_objects(input: &Value, type_name: &str, path: &str) -> Result<()> {
+    let (Some(meta), Some(object)) = (methods::describe(type_name), input.as_object()) else {
+        return Ok(());
+    };
+    for f in meta.fields {
+        let Some(v) = object.get(f.wire) else { continue };
+        let at = if path.is_empty() { f.wire.to_owned() } else { format!("{path}.{}", f.wire) };
+        if let Some(inner) = f.ty.strip_prefix("ref:") {
+            nested_object(v, inner, &at)?;
+        } else if let (Some(inner), Value::Array(items)) =
+            (f.ty.strip_prefix("array<ref:").and_then(|t| t.strip_suffix('>')), v)
+        {
+            for (i, item) in items.iter().enumerate() {
+                nested_object(item, inner, &format!("{at}[{i}]"))?;
             }
         }
-        // Field names in "missing field" messages are ours (wire names of the input type).
-        if let Some((name, _)) = msg.split_once("missing field `").and_then(|(_, rest)| rest.split_once('`')) {
-            return Error::validation(name, format!("is required by {type_name}"));
+    }
+    Ok(())
+}
+
+fn nested_object(v: &Value, type_name: &str, at: &str) -> Result<()> {
+    match v {
+        Value::Array(_) => Err(Error::validation(at, format!("must be a JSON object ({type_name}), not an array"))),
+        Value::Object(_) => no_arrays_for_objects(v, type_name, at),
+        _ => Ok(()),
+    }
+}
+
+/// `a.b[0].c` for the segments of a `serde_path_to_error` path; empty for the root.
+fn path_string(segments: &[&Segment]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        match s {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
         }
-        Error::validation("input", format!("is not a valid {type_name}: {}", scrub(&msg)))
-    })
+    }
+    out
 }
 
 /// Decode the input of a method (`type_name` is its input type). Inputs of
@@ -140,12 +203,37 @@ mod tests {
             "StartRequest",
         )
         .unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Validation);
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("phoneNumber")));
         assert!(!e.message.contains("2001001695"), "{}", e.message);
         let e =
             parse::<ProveIdInput>(serde_json::json!({"proveId": "x", "extra": "secret"}), "ProveIdInput").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("extra"));
         assert!(!e.message.contains("secret"));
+    }
+
+    #[test]
+    fn type_errors_are_named_by_their_path() {
+        let input = serde_json::json!({"correlationId": "c", "individual": {"firstName": "A",
+            "addresses": [{"city": "B"}, {"city": ["Littleton"]}]}});
+        let e = parse_input::<CompleteRequest>(input, "CompleteRequest").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("individual.addresses[1].city"));
+        assert!(!e.message.contains("Littleton"), "{}", e.message);
+        // Arrays are not read into nested objects by position.
+        for (individual, field) in [
+            (serde_json::json!([null, null, null, "Milo", "Pinson"]), "individual"),
+            (serde_json::json!({"firstName": "A", "addresses": [["39 Main St"]]}), "individual.addresses[0]"),
+        ] {
+            let input = serde_json::json!({"correlationId": "c", "individual": individual});
+            let e = parse_input::<CompleteRequest>(input, "CompleteRequest").unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field), "{e}");
+        }
+        // Missing fields of nested models are named with their path.
+        let e = parse::<crate::models::AuthContinueRequest>(
+            serde_json::json!({"authId": "a", "requestId": "r", "subjects": {"mobile": {"claim": {}}}}),
+            "AuthContinueRequest",
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("subjects.mobile.claim.mobileNumber"));
     }
 
     #[test]

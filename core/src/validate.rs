@@ -7,10 +7,44 @@
 //!
 //! The rules follow the API reference and Prove's guides: required fields present and non-empty,
 //! required enums set to a known value, `correlationId` shaped as a UUID, `finalTargetUrl`
-//! required for desktop flows and at most 128 characters, date-of-birth formats `YYYY-MM-DD`,
-//! `YYYY-MM` or `MM-DD` with real calendar ranges, SSN as 9 digits or the last 4, phone numbers as
-//! digits with an optional leading `+`, `smsMessage` at most 160 characters, batches of at most
-//! 100 items, and a batch-get `limit` between 1 and 100.
+//! required for desktop flows and, when given, an absolute `http`/`https` URL of at most 128
+//! characters without whitespace, control characters, backslashes or a `user:password@` part,
+//! date-of-birth formats `YYYY-MM-DD`, `YYYY-MM` or `MM-DD` with real calendar ranges, SSN as 9
+//! digits or the last 4, phone numbers as digits with an optional leading `+`, `smsMessage` at
+//! most 160 characters, batches of at most 100 items, and a batch-get `limit` between 1 and 100.
+//!
+//! # Length caps
+//!
+//! Every string of a request body, at any depth, is capped (in characters), so a runaway value
+//! is refused naming its field (for example `individual.addresses[0].city`) instead of being
+//! sent. The cap depends on the field's wire name (for arrays of strings, the array's name):
+//!
+//! | fields | cap |
+//! |---|---|
+//! | `finalTargetUrl` (Prove's documented limit) | [`MAX_FINAL_TARGET_URL`] = 128 |
+//! | `smsMessage` (Prove's documented limit) | [`MAX_SMS_MESSAGE`] = 160 |
+//! | names: `firstName`, `lastName`, `clientName` | [`MAX_NAME_LEN`] = 256 |
+//! | e-mail: `emailAddress`, `emailAddresses[i]` | [`MAX_EMAIL_LEN`] = 254 (RFC 5321) |
+//! | address lines: `address`, `extendedAddress`, `city`, `region` | [`MAX_ADDRESS_LEN`] = 256 |
+//! | `postalCode`, `zipCode` | [`MAX_POSTAL_CODE_LEN`] = 32 |
+//! | IP addresses: `ipAddress`, `sourceIp`, `originatingIp` | [`MAX_IP_LEN`] = 64 |
+//! | ids and keys: `clientRequestId`, `clientCustomerId`, `clientHumanId`, `deviceId`, `proveId`, `identityId`, `correlationId`, `pcid`, `pcidFrom`, `pcidTo`, `authId`, `requestId`, `userId`, `transactionId`, `subscriptionCustomerId`, `attributeId`, `attributeType`, `puids[i]`, `scopes[i]` | [`MAX_ID_LEN`] = 256 |
+//! | any other string (message texts, notification texts, `callbackUrl`, `userAgent`, …) | [`MAX_TEXT_LEN`] = 1024 |
+//!
+//! Values sent in the URL (path segments and query parameters) have the same per-field caps and
+//! are also at most [`MAX_URL_VALUE_LEN`] bytes.
+//!
+//! # Path parameters
+//!
+//! A value placed in a path segment (`proveId`, `identityId`, `mobileNumber`) must never change
+//! which path is requested. The request builder percent-encodes everything outside
+//! `A-Z a-z 0-9 - . _ ~`, so `/`, `\`, `?`, `#` and `%` cannot end the segment on our side, but
+//! `.` and `..` pass unencoded and every URL library resolves them (`GET /v3/identity/..` becomes
+//! `GET /v3/`), and a server or proxy that decodes a segment before routing would act on
+//! `%2F`, `%5C`, `%3F`, `%23`, `%3B` or a double-encoded `%252e`. So a path value may not consist
+//! of dots only, and may not contain `/`, `\`, `?`, `#`, `;`, `%` or control characters (see
+//! [`check_path_params`]). The client enforces this for every operation before anything is sent;
+//! the area methods check the same rule first, so the error names the argument.
 use crate::error::{Error, Result};
 use crate::models::*;
 
@@ -21,6 +55,22 @@ pub const MAX_BATCH: usize = 100;
 pub const MAX_FINAL_TARGET_URL: usize = 128;
 /// Maximum length of `smsMessage`, in characters.
 pub const MAX_SMS_MESSAGE: usize = 160;
+/// Maximum length of a name (`firstName`, `lastName`, `clientName`), in characters.
+pub const MAX_NAME_LEN: usize = 256;
+/// Maximum length of an e-mail address, in characters (the limit of RFC 5321 paths).
+pub const MAX_EMAIL_LEN: usize = 254;
+/// Maximum length of an address line (`address`, `extendedAddress`, `city`, `region`), in
+/// characters.
+pub const MAX_ADDRESS_LEN: usize = 256;
+/// Maximum length of `postalCode` / `zipCode`, in characters.
+pub const MAX_POSTAL_CODE_LEN: usize = 32;
+/// Maximum length of an IP address field, in characters (textual IPv6 needs at most 45).
+pub const MAX_IP_LEN: usize = 64;
+/// Maximum length of an id or key (`clientRequestId`, `proveId`, `pcid`, `deviceId`, …), in
+/// characters.
+pub const MAX_ID_LEN: usize = 256;
+/// Maximum length of any other string of a request, in characters.
+pub const MAX_TEXT_LEN: usize = 1024;
 /// Fewest digits accepted in a phone number.
 pub const MIN_PHONE_DIGITS: usize = 7;
 /// Most digits accepted in a phone number (E.164 allows 15).
@@ -29,9 +79,53 @@ pub const MAX_PHONE_DIGITS: usize = 15;
 /// A request that can check itself before it is sent.
 pub trait Validate {
     /// `Ok(())` when the request may be sent; otherwise a validation error naming the first
-    /// offending field by its wire name.
+    /// offending field by its wire name. The field rules of the request run first, then the
+    /// length caps of every string it holds (see the module documentation).
     fn validate(&self) -> Result<()>;
 }
+
+/// The field rules of one request type; [`Validate`] adds the length caps.
+trait Rules {
+    fn rules(&self) -> Result<()>;
+}
+
+/// `Validate` for request types: their [`Rules`], then [`lengths`] over the whole request.
+macro_rules! validate_with_lengths {
+    ($($t:ty),* $(,)?) => {$(
+        impl Validate for $t {
+            fn validate(&self) -> Result<()> {
+                Rules::rules(self)?;
+                lengths(self)
+            }
+        }
+    )*};
+}
+
+validate_with_lengths!(
+    StartRequest,
+    ValidateRequest,
+    ChallengeRequest,
+    CompleteRequest,
+    VerifyRequest,
+    LegacyVerifyRequest,
+    VerifyStatusRequest,
+    VerifyBatchRequest,
+    UnifyRequest,
+    UnifyStatusRequest,
+    UnifyBindRequest,
+    DeviceRevokeRequest,
+    EnrollIdentityRequest,
+    BatchEnrollIdentitiesRequest,
+    ActivateIdentityRequest,
+    DeactivateIdentityRequest,
+    CrossDomainIdentityRequest,
+    DomainLinkRequest,
+    DomainConfirmLinkRequest,
+    DomainUnlinkRequest,
+    AuthStartRequest,
+    AuthContinueRequest,
+    AuthFinishRequest,
+);
 
 // ---------------------------------------------------------------------------------------------
 // Field rules. Each takes the wire name of the field (with a path prefix for nested fields).
@@ -44,16 +138,67 @@ pub(crate) fn required(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// Longest value accepted in a URL path segment or query parameter (ids, keys, request ids).
+/// Longest value accepted in a URL path segment or query parameter (ids, keys, request ids), in
+/// bytes; the per-field caps of [`max_chars`] apply as well.
 pub const MAX_URL_VALUE_LEN: usize = 1024;
 
-/// A value sent in the URL (path segment or query parameter): required, not blank, and at most
-/// [`MAX_URL_VALUE_LEN`] bytes, so an over-long id is a validation error naming its field rather
-/// than a URL the HTTP stack refuses.
+/// A value sent in the URL (path segment or query parameter): required, not blank, at most
+/// [`MAX_URL_VALUE_LEN`] bytes and within the field's cap ([`max_chars`]), so an over-long id is
+/// a validation error naming its field rather than a URL the HTTP stack refuses.
 pub(crate) fn url_value(field: &str, value: &str) -> Result<()> {
     required(field, value)?;
     if value.len() > MAX_URL_VALUE_LEN {
         return Err(Error::validation(field, format!("must be at most {MAX_URL_VALUE_LEN} bytes")));
+    }
+    capped(field, field, value)
+}
+
+/// Characters refused in a path parameter besides control characters: the ones a server or
+/// proxy that decodes the segment before routing would read as a separator (`/`, `\`), the end
+/// of the path (`?`, `#`), a path parameter (`;`), or another encoding (`%`).
+const PATH_FORBIDDEN: &[char] = &['/', '\\', '?', '#', ';', '%'];
+
+/// Why `value` may not be a path segment, if it may not (the message, never the value).
+fn path_segment_problem(value: &str) -> Option<&'static str> {
+    if !value.is_empty() && value.bytes().all(|b| b == b'.') {
+        return Some("must not be '.' or '..' (or dots only): it would change the request path");
+    }
+    if value.chars().any(|c| c.is_control() || PATH_FORBIDDEN.contains(&c)) {
+        return Some("must not contain '/', '\\', '?', '#', ';', '%' or control characters");
+    }
+    None
+}
+
+/// A value sent as a URL path segment (`proveId`, `identityId`, `mobileNumber`): a
+/// [`url_value`] that cannot change which path is requested (see the module documentation).
+/// Also applied to the same ids where they travel in the query, so an id is valid or not
+/// whatever operation it is given to.
+pub(crate) fn path_value(field: &str, value: &str) -> Result<()> {
+    url_value(field, value)?;
+    match path_segment_problem(value) {
+        Some(why) => Err(Error::validation(field, why)),
+        None => Ok(()),
+    }
+}
+
+/// The rule for path values (module documentation, "Path parameters") for every `{placeholder}`
+/// of `op`'s path, paired in order with `values` and named by the placeholder (its wire name).
+/// The client runs this for every operation before building the URL, so no caller (typed
+/// method, dispatch or `raw_call`) can send a path that a dot segment or a decoded separator
+/// would rewrite.
+pub fn check_path_params(op: &crate::ops::Operation, values: &[&str]) -> Result<()> {
+    let mut rest = op.path;
+    let mut values = values.iter();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break; // a malformed template is reported by the URL builder
+        };
+        let name = &rest[open + 1..close];
+        match values.next() {
+            Some(v) => path_value(name, v)?,
+            None => break, // a missing value is reported by the URL builder
+        }
+        rest = &rest[close + 1..];
     }
     Ok(())
 }
@@ -177,8 +322,9 @@ pub(crate) fn opt_ssn(field: &str, value: Option<&str>) -> Result<()> {
     }
 }
 
-/// `finalTargetUrl`: required when `desktop` (Instant Link redirects there), at most 128
-/// characters, no whitespace.
+/// `finalTargetUrl`: required when `desktop` (Instant Link redirects there). When given, at most
+/// 128 characters, and an absolute `http`/`https` URL with a host, without whitespace, control
+/// characters, backslashes (URL parsers read them as `/`) or a `user:password@` part.
 pub(crate) fn final_target_url(field: &str, value: Option<&str>, desktop: bool) -> Result<()> {
     match value {
         None if desktop => Err(Error::validation(field, "is required when the flow is desktop (Instant Link)")),
@@ -190,11 +336,37 @@ pub(crate) fn final_target_url(field: &str, value: Option<&str>, desktop: bool) 
             if v.chars().count() > MAX_FINAL_TARGET_URL {
                 return Err(Error::validation(field, format!("must be at most {MAX_FINAL_TARGET_URL} characters")));
             }
-            if v.chars().any(char::is_whitespace) {
-                return Err(Error::validation(field, "must not contain whitespace"));
+            if v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(Error::validation(field, "must not contain whitespace or control characters"));
+            }
+            if !is_http_url(v) {
+                return Err(Error::validation(
+                    field,
+                    "must be an absolute http:// or https:// URL with a host, without a backslash or a user:password@ part",
+                ));
             }
             Ok(())
         }
+    }
+}
+
+/// Whether `s` is an absolute `http`/`https` URL with a host, no userinfo and no backslash.
+/// The scheme must be followed by `//` literally (the URL parser would also accept `https:host`
+/// or `https:\\host`).
+pub fn is_http_url(s: &str) -> bool {
+    let b = s.as_bytes();
+    let has_prefix = |p: &[u8]| b.len() > p.len() && b[..p.len()].eq_ignore_ascii_case(p);
+    if !(has_prefix(b"http://") || has_prefix(b"https://")) || s.contains('\\') {
+        return false;
+    }
+    match reqwest::Url::parse(s) {
+        Ok(u) => {
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some_and(|h| !h.is_empty())
+                && u.username().is_empty()
+                && u.password().is_none()
+        }
+        Err(_) => false,
     }
 }
 
@@ -255,11 +427,95 @@ fn opt(v: &Option<String>) -> Option<&str> {
     v.as_deref()
 }
 
+/// The length cap, in characters, of a string field with wire name `name` (for an array of
+/// strings, the array's name). See the table in the module documentation.
+pub fn max_chars(name: &str) -> usize {
+    match name {
+        "finalTargetUrl" => MAX_FINAL_TARGET_URL,
+        "smsMessage" => MAX_SMS_MESSAGE,
+        "firstName" | "lastName" | "clientName" => MAX_NAME_LEN,
+        "emailAddress" | "emailAddresses" => MAX_EMAIL_LEN,
+        "address" | "extendedAddress" | "city" | "region" => MAX_ADDRESS_LEN,
+        "postalCode" | "zipCode" => MAX_POSTAL_CODE_LEN,
+        "ipAddress" | "sourceIp" | "originatingIp" => MAX_IP_LEN,
+        "clientRequestId"
+        | "clientCustomerId"
+        | "clientHumanId"
+        | "deviceId"
+        | "proveId"
+        | "identityId"
+        | "correlationId"
+        | "pcid"
+        | "pcidFrom"
+        | "pcidTo"
+        | "authId"
+        | "requestId"
+        | "userId"
+        | "transactionId"
+        | "subscriptionCustomerId"
+        | "attributeId"
+        | "attributeType"
+        | "puids"
+        | "scopes" => MAX_ID_LEN,
+        _ => MAX_TEXT_LEN,
+    }
+}
+
+/// `value` (of the field at `path`, whose wire name is `name`) within [`max_chars`]`(name)`.
+fn capped(path: &str, name: &str, value: &str) -> Result<()> {
+    let cap = max_chars(name);
+    // A string of at most `cap` bytes has at most `cap` characters: count only longer ones.
+    if value.len() > cap && value.chars().count() > cap {
+        return Err(Error::validation(path, format!("must be at most {cap} characters")));
+    }
+    Ok(())
+}
+
+/// Every string of `body` (a request as sent), at any depth, within its field's cap; the error
+/// names the first one over it by its path (`individual.addresses[0].city`, `scopes[2]`).
+pub(crate) fn lengths<T: serde::Serialize + ?Sized>(body: &T) -> Result<()> {
+    let value = serde_json::to_value(body)
+        .map_err(|_| Error::validation("input", "could not be encoded as JSON for the length checks"))?;
+    let mut path = String::new();
+    walk_lengths(&value, &mut path, "")
+}
+
+fn walk_lengths(v: &serde_json::Value, path: &mut String, name: &str) -> Result<()> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => capped(path, name, s),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                let r = walk_lengths(item, path, name);
+                path.truncate(len);
+                r?;
+            }
+            Ok(())
+        }
+        Value::Object(fields) => {
+            for (key, item) in fields {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                let r = walk_lengths(item, path, key);
+                path.truncate(len);
+                r?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pre-Fill / Prove Identity flow.
 
-impl Validate for StartRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for StartRequest {
+    fn rules(&self) -> Result<()> {
         known_enum!("flowType", &self.flow_type, FlowType)?;
         let desktop = self.flow_type == FlowType::Desktop;
         if desktop && self.phone_number.is_none() {
@@ -275,22 +531,22 @@ impl Validate for StartRequest {
     }
 }
 
-impl Validate for ValidateRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for ValidateRequest {
+    fn rules(&self) -> Result<()> {
         correlation_id("correlationId", &self.correlation_id)
     }
 }
 
-impl Validate for ChallengeRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for ChallengeRequest {
+    fn rules(&self) -> Result<()> {
         correlation_id("correlationId", &self.correlation_id)?;
         opt_dob("dob", opt(&self.dob))?;
         opt_ssn("ssn", opt(&self.ssn))
     }
 }
 
-impl Validate for CompleteRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for CompleteRequest {
+    fn rules(&self) -> Result<()> {
         correlation_id("correlationId", &self.correlation_id)?;
         let ind = &self.individual;
         let has = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
@@ -312,8 +568,8 @@ impl Validate for CompleteRequest {
 // ---------------------------------------------------------------------------------------------
 // Verified Users.
 
-impl Validate for VerifyRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for VerifyRequest {
+    fn rules(&self) -> Result<()> {
         known_enum!("verificationType", &self.verification_type, VerificationType)?;
         phone("phoneNumber", &self.phone_number)?;
         not_blank("firstName", opt(&self.first_name))?;
@@ -323,8 +579,8 @@ impl Validate for VerifyRequest {
     }
 }
 
-impl Validate for LegacyVerifyRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for LegacyVerifyRequest {
+    fn rules(&self) -> Result<()> {
         known_enum!("possessionType", &self.possession_type, PossessionType)?;
         required("firstName", &self.first_name)?;
         required("lastName", &self.last_name)?;
@@ -336,8 +592,8 @@ impl Validate for LegacyVerifyRequest {
     }
 }
 
-impl Validate for VerifyStatusRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for VerifyStatusRequest {
+    fn rules(&self) -> Result<()> {
         // Optional in the schema, but the status of a verification cannot be looked up without it.
         match &self.correlation_id {
             Some(c) => correlation_id("correlationId", c),
@@ -346,8 +602,8 @@ impl Validate for VerifyStatusRequest {
     }
 }
 
-impl Validate for VerifyBatchRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for VerifyBatchRequest {
+    fn rules(&self) -> Result<()> {
         batch_size("items", self.items.len())?;
         for (i, item) in self.items.iter().enumerate() {
             let f = |name: &str| format!("items[{i}].{name}");
@@ -363,8 +619,8 @@ impl Validate for VerifyBatchRequest {
 // ---------------------------------------------------------------------------------------------
 // Unified Authentication and devices.
 
-impl Validate for UnifyRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for UnifyRequest {
+    fn rules(&self) -> Result<()> {
         known_enum!("possessionType", &self.possession_type, PossessionType)?;
         required("clientRequestId", &self.client_request_id)?;
         let desktop = self.possession_type == PossessionType::Desktop;
@@ -384,21 +640,21 @@ impl Validate for UnifyRequest {
     }
 }
 
-impl Validate for UnifyStatusRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for UnifyStatusRequest {
+    fn rules(&self) -> Result<()> {
         correlation_id("correlationId", &self.correlation_id)
     }
 }
 
-impl Validate for UnifyBindRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for UnifyBindRequest {
+    fn rules(&self) -> Result<()> {
         correlation_id("correlationId", &self.correlation_id)?;
         phone("phoneNumber", &self.phone_number)
     }
 }
 
-impl Validate for DeviceRevokeRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for DeviceRevokeRequest {
+    fn rules(&self) -> Result<()> {
         required("clientRequestId", &self.client_request_id)?;
         required("deviceId", &self.device_id)
     }
@@ -407,16 +663,16 @@ impl Validate for DeviceRevokeRequest {
 // ---------------------------------------------------------------------------------------------
 // Identity Manager.
 
-impl Validate for EnrollIdentityRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for EnrollIdentityRequest {
+    fn rules(&self) -> Result<()> {
         phone("phoneNumber", &self.phone_number)?;
         not_blank("clientCustomerId", opt(&self.client_customer_id))?;
         not_blank("deviceId", opt(&self.device_id))
     }
 }
 
-impl Validate for BatchEnrollIdentitiesRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for BatchEnrollIdentitiesRequest {
+    fn rules(&self) -> Result<()> {
         let items = self.items.as_deref().unwrap_or_default();
         batch_size("items", items.len())?;
         for (i, item) in items.iter().enumerate() {
@@ -428,20 +684,20 @@ impl Validate for BatchEnrollIdentitiesRequest {
     }
 }
 
-impl Validate for ActivateIdentityRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for ActivateIdentityRequest {
+    fn rules(&self) -> Result<()> {
         not_blank("clientRequestId", opt(&self.client_request_id))
     }
 }
 
-impl Validate for DeactivateIdentityRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for DeactivateIdentityRequest {
+    fn rules(&self) -> Result<()> {
         not_blank("clientRequestId", opt(&self.client_request_id))
     }
 }
 
-impl Validate for CrossDomainIdentityRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for CrossDomainIdentityRequest {
+    fn rules(&self) -> Result<()> {
         not_blank("clientRequestId", opt(&self.client_request_id))
     }
 }
@@ -449,8 +705,8 @@ impl Validate for CrossDomainIdentityRequest {
 // ---------------------------------------------------------------------------------------------
 // Domains.
 
-impl Validate for DomainLinkRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for DomainLinkRequest {
+    fn rules(&self) -> Result<()> {
         required("pcid", &self.pcid)?;
         if let Some(scopes) = &self.scopes {
             for (i, s) in scopes.iter().enumerate() {
@@ -461,14 +717,14 @@ impl Validate for DomainLinkRequest {
     }
 }
 
-impl Validate for DomainConfirmLinkRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for DomainConfirmLinkRequest {
+    fn rules(&self) -> Result<()> {
         required("pcid", &self.pcid)
     }
 }
 
-impl Validate for DomainUnlinkRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for DomainUnlinkRequest {
+    fn rules(&self) -> Result<()> {
         if self.pcid_from.is_none() && self.pcid_to.is_none() {
             return Err(Error::validation("pcidFrom", "pcidFrom or pcidTo is required"));
         }
@@ -480,8 +736,8 @@ impl Validate for DomainUnlinkRequest {
 // ---------------------------------------------------------------------------------------------
 // Prove Auth (/v1/server/auth/*).
 
-impl Validate for AuthStartRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for AuthStartRequest {
+    fn rules(&self) -> Result<()> {
         auth_request_id("requestId", &self.request_id)?;
         let s = &self.subjects;
         if s.card.is_none() && s.device.is_none() && s.mobile.is_none() && s.user.is_none() {
@@ -531,8 +787,8 @@ impl Validate for AuthStartRequest {
     }
 }
 
-impl Validate for AuthContinueRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for AuthContinueRequest {
+    fn rules(&self) -> Result<()> {
         required("authId", &self.auth_id)?;
         auth_request_id("requestId", &self.request_id)?;
         match self.subjects.mobile.as_ref().and_then(|m| m.claim.as_ref()) {
@@ -544,8 +800,8 @@ impl Validate for AuthContinueRequest {
     }
 }
 
-impl Validate for AuthFinishRequest {
-    fn validate(&self) -> Result<()> {
+impl Rules for AuthFinishRequest {
+    fn rules(&self) -> Result<()> {
         required("authId", &self.auth_id)
     }
 }
@@ -608,6 +864,96 @@ mod tests {
         assert!(phone("p", "123456").is_err());
         assert!(phone("p", "1234567890123456").is_err());
         assert!(phone("p", "++2001001695").is_err());
+    }
+
+    #[test]
+    fn path_values_cannot_change_the_path() {
+        for bad in [
+            ".", "..", "...", "%2e", "%2E%2e", "a/b", "/", "\\", "a\\b", "a?b", "?", "a#b", "a;b", "a%b", "a\u{0}b",
+            "a\rb", "\u{7f}", "\u{85}",
+        ] {
+            let e = path_value("proveId", bad).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("proveId"), "{bad:?}");
+        }
+        for blank in ["", "  "] {
+            assert!(path_value("proveId", blank).is_err());
+        }
+        for ok in ["a..b", "..a", "a.", ".a", "7f1c1a52-3b0e-4d7e-9a43-0c9d2d1f5e11", "+12001001695", "a b", "café~._-"]
+        {
+            assert!(path_value("proveId", ok).is_ok(), "{ok:?}");
+        }
+        assert!(path_value("proveId", &"p".repeat(MAX_ID_LEN)).is_ok());
+        assert!(path_value("proveId", &"p".repeat(MAX_ID_LEN + 1)).is_err());
+    }
+
+    #[test]
+    fn path_params_are_named_by_their_placeholder() {
+        use crate::ops;
+        assert!(check_path_params(&ops::GET_IDENTITY, &["7f1c1a52"]).is_ok());
+        assert!(check_path_params(&ops::DOMAIN_ID, &[]).is_ok());
+        let e = check_path_params(&ops::CROSS_DOMAIN_IDENTITY, &[".."]).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("identityId"));
+        let e = check_path_params(&ops::GET_IDENTITIES_BY_PHONE_NUMBER, &["a/b"]).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("mobileNumber"));
+        // Missing or extra values are the URL builder's to report.
+        assert!(check_path_params(&ops::GET_IDENTITY, &[]).is_ok());
+    }
+
+    #[test]
+    fn http_urls() {
+        for ok in [
+            "https://www.example.com",
+            "http://localhost:3000/done?step=1&x=2#top",
+            "HTTPS://EXAMPLE.COM/A",
+            "https://[::1]:8443/x",
+            "https://example.com/caf%C3%A9",
+        ] {
+            assert!(is_http_url(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "https://",
+            "http:/",
+            "https:example.com",
+            "https:/example.com",
+            "https:\\\\example.com",
+            "https://example.com\\@evil.example",
+            "https://u:p@example.com",
+            "https://u@example.com",
+            "ftp://example.com",
+            "javascript:alert(1)",
+            "//example.com",
+            "example.com",
+            "https://example.com:99999",
+            "httpsx://example.com",
+            "ééé://example.com",
+        ] {
+            assert!(!is_http_url(bad), "{bad}");
+        }
+        let e = final_target_url("finalTargetUrl", Some("https://example.com/\u{0}"), false).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("finalTargetUrl"));
+        assert!(final_target_url("finalTargetUrl", Some(""), false).is_err());
+        assert!(final_target_url("finalTargetUrl", None, false).is_ok());
+    }
+
+    #[test]
+    fn length_caps_name_the_path_and_count_characters() {
+        let req: CompleteRequest = serde_json::from_value(serde_json::json!({
+            "correlationId": "0b3a2c9e-6d1f-4a58-9c3e-2f7d8e1a4b60",
+            "individual": {"firstName": "é".repeat(MAX_NAME_LEN), "lastName": "B",
+                "addresses": [{"city": "c"}, {"city": "c".repeat(MAX_ADDRESS_LEN + 1)}]}
+        }))
+        .unwrap();
+        let e = req.validate().unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("individual.addresses[1].city"));
+        assert!(e.message.contains("256 characters"), "{}", e.message);
+        let req: DomainLinkRequest =
+            serde_json::from_value(serde_json::json!({"pcid": "p", "scopes": ["a", "s".repeat(MAX_ID_LEN + 1)]}))
+                .unwrap();
+        assert_eq!(req.validate().unwrap_err().field.as_deref(), Some("scopes[1]"));
+        assert_eq!(max_chars("emailAddresses"), MAX_EMAIL_LEN);
+        assert_eq!(max_chars("messageText"), MAX_TEXT_LEN);
+        assert_eq!(max_chars("smsMessage"), MAX_SMS_MESSAGE);
     }
 
     #[test]

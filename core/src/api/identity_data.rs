@@ -1,10 +1,14 @@
 //! Identity attributes of an enrolled identity: discover which are available, then fetch one.
+//!
+//! `proveId` and `attributeId` travel in the query here, but are held to the rule of ids in a
+//! path (no `.`/`..`, no `/`, `\`, `?`, `#`, `;`, `%` or control characters, at most 256
+//! characters; see [`crate::validate`]), so an id valid for one operation is valid for all.
 use crate::api::{with_read_options, ReadOptions};
 use crate::client::{Client, Request};
 use crate::error::Result;
 use crate::models::*;
 use crate::ops;
-use crate::validate::url_value;
+use crate::validate::path_value;
 
 /// Identity attribute operations. Get one with [`Client::identity_data`].
 #[derive(Clone, Copy)]
@@ -17,7 +21,7 @@ impl IdentityData<'_> {
     ///
     /// Errors: `NotFound` for an unknown identity.
     pub async fn discover(&self, prove_id: &str, opts: &ReadOptions) -> Result<DiscoverResponse> {
-        url_value("proveId", prove_id)?;
+        path_value("proveId", prove_id)?;
         let mut r = Request::new(&ops::DISCOVER);
         r.query.push(("proveId", prove_id.to_owned()));
         self.client.execute(with_read_options(r, opts)?).await
@@ -28,8 +32,8 @@ impl IdentityData<'_> {
     ///
     /// Errors: `NotFound` for an unknown identity or attribute.
     pub async fn fetch(&self, prove_id: &str, attribute_id: &str, opts: &ReadOptions) -> Result<FetchResponse> {
-        url_value("proveId", prove_id)?;
-        url_value("attributeId", attribute_id)?;
+        path_value("proveId", prove_id)?;
+        path_value("attributeId", attribute_id)?;
         let mut r = Request::new(&ops::FETCH);
         r.query.push(("proveId", prove_id.to_owned()));
         r.query.push(("attributeId", attribute_id.to_owned()));

@@ -1,4 +1,10 @@
 //! Identity Manager: enroll phone numbers for monitoring and manage the enrolled identities.
+//!
+//! Ids passed as arguments (`proveId`, `identityId`) go into the URL path. Besides being
+//! required and at most 256 characters, they may not be `.` or `..` (or dots only) and may not
+//! contain `/`, `\`, `?`, `#`, `;`, `%` or control characters, so no id can change which path is
+//! requested (see [`crate::validate`], "Path parameters"). `mobileNumber` is digits with an
+//! optional `+`.
 use crate::api::inputs::IdentityList;
 use crate::api::pages::batch_get_request;
 use crate::api::{json_request, with_read_options, ReadOptions};
@@ -6,7 +12,7 @@ use crate::client::{Client, Request};
 use crate::error::Result;
 use crate::models::*;
 use crate::ops;
-use crate::validate::{phone, url_value};
+use crate::validate::{path_value, phone};
 
 pub use crate::api::pages::{BatchGetOptions, IdentityPages, ListIdentities};
 
@@ -84,9 +90,10 @@ impl IdentityManager<'_> {
 
     /// `GET /v3/identity/{proveId}`: one enrolled identity.
     ///
+    /// Validation: `proveId` a path value (see the module documentation).
     /// Errors: `NotFound` (code 8011) for an unknown or disenrolled identity.
     pub async fn get(&self, prove_id: &str, opts: &ReadOptions) -> Result<GetIdentityResponse> {
-        url_value("proveId", prove_id)?;
+        path_value("proveId", prove_id)?;
         let mut r = Request::new(&ops::GET_IDENTITY);
         r.path_params.push(prove_id);
         self.client.execute(with_read_options(r, opts)?).await
@@ -108,9 +115,10 @@ impl IdentityManager<'_> {
 
     /// `POST /v3/identity/{proveId}/activate`: resume monitoring a deactivated identity.
     ///
+    /// Validation: `proveId` a path value (see the module documentation).
     /// Errors: `NotFound` for an unknown identity.
     pub async fn activate(&self, prove_id: &str, req: &ActivateIdentityRequest) -> Result<ActivateIdentityResponse> {
-        url_value("proveId", prove_id)?;
+        path_value("proveId", prove_id)?;
         let mut r = json_request(&ops::ACTIVATE_IDENTITY, req)?;
         r.path_params.push(prove_id);
         r.client_request_id = req.client_request_id.as_deref();
@@ -120,13 +128,14 @@ impl IdentityManager<'_> {
     /// `POST /v3/identity/{proveId}/deactivate`: stop notifications for an identity without
     /// disenrolling it.
     ///
+    /// Validation: `proveId` a path value (see the module documentation).
     /// Errors: `NotFound` for an unknown identity.
     pub async fn deactivate(
         &self,
         prove_id: &str,
         req: &DeactivateIdentityRequest,
     ) -> Result<DeactivateIdentityResponse> {
-        url_value("proveId", prove_id)?;
+        path_value("proveId", prove_id)?;
         let mut r = json_request(&ops::DEACTIVATE_IDENTITY, req)?;
         r.path_params.push(prove_id);
         r.client_request_id = req.client_request_id.as_deref();
@@ -136,9 +145,10 @@ impl IdentityManager<'_> {
     /// `DELETE /v3/identity/{proveId}`: remove an identity; monitoring it again needs a new
     /// enrollment.
     ///
+    /// Validation: `proveId` a path value (see the module documentation).
     /// Errors: `NotFound` for an unknown identity.
     pub async fn disenroll(&self, prove_id: &str, opts: &ReadOptions) -> Result<DisenrollIdentityResponse> {
-        url_value("proveId", prove_id)?;
+        path_value("proveId", prove_id)?;
         let mut r = Request::new(&ops::DISENROLL_IDENTITY);
         r.path_params.push(prove_id);
         self.client.execute(with_read_options(r, opts)?).await
@@ -147,13 +157,14 @@ impl IdentityManager<'_> {
     /// `POST /v3/identity/{identityId}/cross-domain`: the identities linked accounts hold for
     /// the same person.
     ///
+    /// Validation: `identityId` a path value (see the module documentation).
     /// Errors: `NotFound` for an unknown identity.
     pub async fn cross_domain(
         &self,
         identity_id: &str,
         req: &CrossDomainIdentityRequest,
     ) -> Result<CrossDomainIdentityResponse> {
-        url_value("identityId", identity_id)?;
+        path_value("identityId", identity_id)?;
         let mut r = json_request(&ops::CROSS_DOMAIN_IDENTITY, req)?;
         r.path_params.push(identity_id);
         r.client_request_id = req.client_request_id.as_deref();

@@ -4,9 +4,17 @@
 //! request sends as `startKey`; the last page has none. [`IdentityPages`] follows the keys for you,
 //! page by page ([`IdentityPages::next_page`]) or item by item ([`IdentityPages::items`], also
 //! reached as `client.identity_manager().list(..)`).
-use std::collections::VecDeque;
+//!
+//! A server whose keys never lead to a last page cannot make the listing run forever: the cursor
+//! remembers every key it has sent, and a `lastKey` it was already given (the same key again, or
+//! a cycle such as A, B, A) ends the listing with an `Api` error. A listing also ends with an
+//! `Api` error when it would need more than [`MAX_PAGES`] pages (a bound against a server handing
+//! out fresh keys forever; with 100 identities per page that is ten million identities; see
+//! [`IdentityPages::max_pages`] to choose another bound).
+use std::collections::{HashSet, VecDeque};
 
 use futures_util::Stream;
+use sha2::{Digest, Sha256};
 
 use crate::api::inputs::described;
 use crate::api::with_client_request_id;
@@ -63,6 +71,9 @@ pub(crate) fn batch_get_request(opts: &BatchGetOptions) -> Result<Request<'_>> {
     Ok(r)
 }
 
+/// The default bound on the number of pages one listing fetches (see the module documentation).
+pub const MAX_PAGES: u64 = 100_000;
+
 /// A cursor over the pages of the identity listing. Owns a clone of the client, so it can be
 /// moved into a task.
 pub struct IdentityPages {
@@ -71,6 +82,20 @@ pub struct IdentityPages {
     next_key: Option<String>,
     finished: bool,
     pages: u64,
+    /// SHA-256 of every `startKey` sent so far (32 bytes per page whatever the key's length).
+    sent_keys: HashSet<[u8; 32]>,
+    max_pages: u64,
+}
+
+fn key_digest(key: &str) -> [u8; 32] {
+    Sha256::digest(key.as_bytes()).into()
+}
+
+/// The error that ends a listing the server would not let end.
+fn listing_error(message: String) -> Error {
+    let mut e = Error::new(ErrorKind::Api, message);
+    e.operation = Some(ops::BATCH_GET_IDENTITIES.id);
+    e
 }
 
 impl std::fmt::Debug for IdentityPages {
@@ -80,13 +105,30 @@ impl std::fmt::Debug for IdentityPages {
             .field("has_next_key", &self.next_key.is_some())
             .field("finished", &self.finished)
             .field("pages", &self.pages)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
 
 impl IdentityPages {
     pub(crate) fn new(client: Client, opts: ListIdentities) -> Self {
-        IdentityPages { client, opts, next_key: None, finished: false, pages: 0 }
+        IdentityPages {
+            client,
+            opts,
+            next_key: None,
+            finished: false,
+            pages: 0,
+            sent_keys: HashSet::new(),
+            max_pages: MAX_PAGES,
+        }
+    }
+
+    /// The same cursor with another bound on the number of pages (default [`MAX_PAGES`]; at
+    /// least 1): when the page at the bound still has a `lastKey`, the listing ends with an
+    /// `Api` error instead of fetching more.
+    pub fn max_pages(mut self, max_pages: u64) -> Self {
+        self.max_pages = max_pages.max(1);
+        self
     }
 
     /// Number of pages fetched so far.
@@ -122,17 +164,27 @@ impl IdentityPages {
             }
         };
         self.pages += 1;
+        if let Some(k) = &query.start_key {
+            self.sent_keys.insert(key_digest(k));
+        }
         match page.last_key.as_deref() {
             Some(k) if !k.is_empty() => {
-                if query.start_key.as_deref() == Some(k) {
-                    // A server handing back the key it was given would make us loop forever.
+                if self.sent_keys.contains(&key_digest(k)) {
+                    // A server handing back a key it was given before (the one just sent, or an
+                    // earlier one: A, B, A, …) would make us loop forever.
                     self.finished = true;
-                    let mut e = Error::new(
-                        ErrorKind::Api,
-                        "identity listing returned the same lastKey as the startKey it was given",
-                    );
-                    e.operation = Some(ops::BATCH_GET_IDENTITIES.id);
-                    return Err(e);
+                    return Err(listing_error(format!(
+                        "identity listing returned a lastKey it had already been given as startKey \
+                         (page {}): the listing would never end",
+                        self.pages
+                    )));
+                }
+                if self.pages >= self.max_pages {
+                    self.finished = true;
+                    return Err(listing_error(format!(
+                        "identity listing did not end within {} pages (the bound of this listing)",
+                        self.max_pages
+                    )));
                 }
                 self.next_key = Some(k.to_owned());
             }
