@@ -90,6 +90,8 @@ function nativeConfig(config, withCredentials) {
   out.timeoutMs = optNumber(config, 'timeoutMs');
   out.connectTimeoutMs = optNumber(config, 'connectTimeoutMs');
   out.attemptTimeoutMs = optNumber(config, 'attemptTimeoutMs');
+  // Whole bytes from 1 to 1 GiB; the core checks the range and names maxResponseBytes.
+  out.maxResponseBytes = optNumber(config, 'maxResponseBytes');
   out.retry = retryOptions(read(config, 'retry'));
   const suffix = optString(config, 'userAgentSuffix');
   out.userAgentSuffix = `node/${process.versions.node}` + (suffix ? ` ${suffix}` : '');
@@ -155,7 +157,8 @@ class ProveClient {
   /**
    * @param {object} config clientId, clientSecret, environment ('uat-us' default, 'prod-us',
    *   'uat-eu', 'prod-eu') or baseUrl, tokenUrl, timeoutMs, connectTimeoutMs, attemptTimeoutMs,
-   *   retry ({ maxRetries, initialBackoffMs, maxBackoffMs } or false), userAgentSuffix.
+   *   retry ({ maxRetries, initialBackoffMs, maxBackoffMs } or false), userAgentSuffix,
+   *   maxResponseBytes (largest response body accepted, default 4 MiB).
    */
   constructor(config) {
     let n;

@@ -38,6 +38,12 @@ export interface ClientOptions {
   retry?: RetryOptions | false;
   /** Appended to the User-Agent after `node/<version>`. */
   userAgentSuffix?: string;
+  /**
+   * Largest response body accepted, in bytes: a whole number from 1 to 1 GiB (default 4 MiB,
+   * 4 194 304). A larger answer is cut off unread and the call fails with a `DecodeError` naming
+   * the limit; it is not retried.
+   */
+  maxResponseBytes?: number;
 }
 
 /** Settings of a client. */

@@ -144,6 +144,8 @@ export interface NativeConfig {
   retry?: RetryOptions
   /** Appended to the `User-Agent` header, e.g. `node/22.1.0`. */
   userAgentSuffix?: string
+  /** Upper bound of one response body in bytes: a whole number from 1 to 1 GiB (default 4 MiB). */
+  maxResponseBytes?: number
 }
 
 /** A verified webhook delivery. */

@@ -88,6 +88,8 @@ pub struct NativeConfig {
     pub retry: Option<RetryOptions>,
     /// Appended to the `User-Agent` header, e.g. `node/22.1.0`.
     pub user_agent_suffix: Option<String>,
+    /// Upper bound of one response body in bytes: a whole number from 1 to 1 GiB (default 4 MiB).
+    pub max_response_bytes: Option<f64>,
 }
 
 impl From<NativeConfig> for ClientSettings {
@@ -103,6 +105,7 @@ impl From<NativeConfig> for ClientSettings {
             attempt_timeout_ms: c.attempt_timeout_ms,
             retry: c.retry.map(Into::into),
             user_agent_suffix: c.user_agent_suffix,
+            max_response_bytes: c.max_response_bytes,
         }
     }
 }
