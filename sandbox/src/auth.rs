@@ -48,6 +48,7 @@ impl TokenError {
 pub(crate) struct Issued {
     pub access_token: String,
     pub refresh_token: String,
+    /// The lifetime in whole seconds, rounded up: a positive lifetime is never reported as 0.
     pub expires_in: u64,
 }
 
@@ -85,6 +86,11 @@ impl TokenAuthority {
         Duration::from_millis(self.lifetime_ms.load(Ordering::Relaxed))
     }
 
+    /// Current token lifetime in whole seconds, rounded up (as `expires_in` reports it).
+    pub fn lifetime_secs(&self) -> u64 {
+        self.lifetime_ms.load(Ordering::Relaxed).div_ceil(1000)
+    }
+
     /// Invalidate every token issued so far.
     pub fn revoke_all(&self) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
@@ -97,7 +103,7 @@ impl TokenAuthority {
         Issued {
             access_token: self.mint(KIND_ACCESS, exp, client_id),
             refresh_token: self.mint(KIND_REFRESH, exp, client_id),
-            expires_in: lifetime_ms / 1000,
+            expires_in: lifetime_ms.div_ceil(1000),
         }
     }
 
@@ -190,6 +196,19 @@ mod tests {
         assert_eq!(a.check(Some(&bearer(&t.access_token)), 2_000), Err(TokenError::Revoked));
         let fresh = a.issue("cid", 1_000);
         assert!(a.check(Some(&bearer(&fresh.access_token)), 2_000).is_ok());
+    }
+
+    #[test]
+    fn expires_in_rounds_up() {
+        let a = TokenAuthority::new(Duration::from_millis(500));
+        assert_eq!(a.issue("cid", 0).expires_in, 1);
+        assert_eq!(a.lifetime_secs(), 1);
+        a.set_lifetime(Duration::from_millis(60_001));
+        assert_eq!(a.issue("cid", 0).expires_in, 61);
+        a.set_lifetime(Duration::ZERO);
+        assert_eq!(a.issue("cid", 0).expires_in, 0);
+        a.set_lifetime(Duration::MAX);
+        assert!(a.issue("cid", u64::MAX - 1).expires_in > 0, "no overflow");
     }
 
     #[test]

@@ -3,10 +3,19 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Wall-clock time shifted by a monotonically growing offset. Lock-free.
+/// How far the sandbox clock may run ahead of the wall clock: 100 years. Keeping the clock far
+/// from `u64::MAX` milliseconds keeps every deadline computed from it (`now + lifetime`) in range.
+pub const MAX_CLOCK_OFFSET: Duration = Duration::from_secs(100 * 365 * 86_400);
+
+/// Wall-clock time shifted by a monotonically growing offset, at most [`MAX_CLOCK_OFFSET`].
+/// Lock-free.
 #[derive(Debug, Default)]
 pub(crate) struct Clock {
     offset_ms: AtomicU64,
+}
+
+fn max_offset_ms() -> u64 {
+    u64::try_from(MAX_CLOCK_OFFSET.as_millis()).unwrap_or(u64::MAX)
 }
 
 impl Clock {
@@ -17,11 +26,23 @@ impl Clock {
         wall_ms.saturating_add(self.offset_ms.load(Ordering::Relaxed))
     }
 
-    /// Move the sandbox clock forward by `d`.
+    /// Move the sandbox clock forward by `d`, stopping at [`MAX_CLOCK_OFFSET`].
     pub fn advance(&self, d: Duration) {
         let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let max = max_offset_ms();
         // fetch_update never fails with a closure that always returns Some.
-        let _ = self.offset_ms.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |o| Some(o.saturating_add(ms)));
+        let _ =
+            self.offset_ms.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |o| Some(o.saturating_add(ms).min(max)));
+    }
+
+    /// Move the sandbox clock forward by `d`, or leave it and return `false` when that would put
+    /// it more than [`MAX_CLOCK_OFFSET`] ahead.
+    pub fn try_advance(&self, d: Duration) -> bool {
+        let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let max = max_offset_ms();
+        self.offset_ms
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |o| o.checked_add(ms).filter(|n| *n <= max))
+            .is_ok()
     }
 
     /// How far the sandbox clock is ahead of the wall clock.
@@ -67,5 +88,10 @@ mod tests {
         c.advance(Duration::from_secs(3600));
         assert!(c.now_ms() >= before + 3_600_000);
         assert_eq!(c.offset(), Duration::from_secs(3600));
+        assert!(!c.try_advance(MAX_CLOCK_OFFSET), "past the limit: refused and unchanged");
+        assert_eq!(c.offset(), Duration::from_secs(3600));
+        assert!(c.try_advance(MAX_CLOCK_OFFSET - Duration::from_secs(3600)));
+        c.advance(Duration::MAX);
+        assert_eq!(c.offset(), MAX_CLOCK_OFFSET, "the in-process call stops at the limit");
     }
 }

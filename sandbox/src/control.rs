@@ -1,12 +1,19 @@
 //! The control endpoints under `/sandbox/` (JSON in and out, no authentication).
+//!
+//! Every value a control reads is checked before use (see [`crate::fields`]): a value of the
+//! wrong type, negative, fractional where a whole number is needed or too large is a 400 in
+//! Prove's error shape naming the field, and the connection stays usable.
 use std::time::Duration;
 
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 use serde_json::{json, Value};
 
+use crate::clock::MAX_CLOCK_OFFSET;
 use crate::faults::Fault;
+use crate::fields::{FieldError, Fields};
 use crate::http::{json_response, read_body, Body, BodyError, MAX_CONTROL_BODY_BYTES};
+use crate::server::MAX_TOKEN_LIFETIME;
 use crate::state::Shared;
 use crate::webhook;
 
@@ -14,16 +21,17 @@ fn error(status: u16, code: i64, message: impl Into<String>) -> Response<Body> {
     json_response(status, &json!({"code": code, "message": message.into()}))
 }
 
+fn bad_request(e: &FieldError) -> Response<Body> {
+    error(400, e.code, e.message.clone())
+}
+
 fn method_not_allowed() -> Response<Body> {
     error(405, 405, "method not allowed")
 }
 
-/// Read a number field as milliseconds from `ms` or `seconds`.
-fn duration_field(body: &Value) -> Option<Duration> {
-    if let Some(ms) = body.get("ms").and_then(Value::as_u64) {
-        return Some(Duration::from_millis(ms));
-    }
-    body.get("seconds").and_then(Value::as_f64).filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64)
+/// A duration from `ms` or `seconds` (exactly one), at most `max`.
+fn duration_field(body: &Value, max: Duration, missing: &str) -> Result<(Duration, &'static str), FieldError> {
+    Fields::of(body)?.duration(max, missing)
 }
 
 /// Serve one control request.
@@ -47,26 +55,36 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
             &json!({
                 "baseUrl": shared.base_url,
                 "clientId": shared.client_id,
-                "tokenLifetimeSeconds": shared.tokens.lifetime().as_secs(),
+                "tokenLifetimeSeconds": shared.tokens.lifetime_secs(),
                 "nowMs": shared.clock.now_ms(),
             }),
         ),
         ("clock", &Method::GET) => clock(shared),
-        ("clock/advance", &Method::POST) => match duration_field(&body) {
-            Some(d) => {
-                shared.clock.advance(d);
-                clock(shared)
+        ("clock/advance", &Method::POST) => {
+            match duration_field(&body, MAX_CLOCK_OFFSET, "field 'ms' (or 'seconds') is missing") {
+                Ok((d, field)) => {
+                    if shared.clock.try_advance(d) {
+                        clock(shared)
+                    } else {
+                        let days = MAX_CLOCK_OFFSET.as_secs() / 86_400;
+                        let message =
+                            format!("field '{field}' would put the sandbox clock more than {days} days ahead");
+                        error(400, 8001, message)
+                    }
+                }
+                Err(e) => bad_request(&e),
             }
-            None => error(400, 1001, "field 'ms' (or 'seconds') is missing"),
-        },
+        }
         ("token-lifetime", &Method::GET) => lifetime(shared),
-        ("token-lifetime", &Method::POST) => match duration_field(&body) {
-            Some(d) => {
-                shared.tokens.set_lifetime(d);
-                lifetime(shared)
+        ("token-lifetime", &Method::POST) => {
+            match duration_field(&body, MAX_TOKEN_LIFETIME, "field 'seconds' (or 'ms') is missing") {
+                Ok((d, _)) => {
+                    shared.tokens.set_lifetime(d);
+                    lifetime(shared)
+                }
+                Err(e) => bad_request(&e),
             }
-            None => error(400, 1001, "field 'seconds' (or 'ms') is missing"),
-        },
+        }
         ("tokens/revoke", &Method::POST) => {
             shared.tokens.revoke_all();
             json_response(200, &json!({"revoked": true}))
@@ -108,7 +126,7 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
         }
         ("webhook/sign", &Method::POST) => match webhook::Request::from_json(&body, false) {
             Ok(w) => json_response(200, &w.sign(shared.clock.now_ms()).to_json()),
-            Err(e) => error(400, 1001, e),
+            Err(e) => bad_request(&e),
         },
         ("webhook/deliver", &Method::POST) => match webhook::Request::from_json(&body, true) {
             Ok(w) => {
@@ -124,7 +142,7 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
                     Err(e) => error(502, 8000, format!("webhook delivery failed: {e}")),
                 }
             }
-            Err(e) => error(400, 1001, e),
+            Err(e) => bad_request(&e),
         },
         (
             "health" | "info" | "clock" | "clock/advance" | "token-lifetime" | "tokens/revoke" | "counters"
@@ -145,9 +163,13 @@ fn clock(shared: &Shared) -> Response<Body> {
     json_response(200, &json!({"nowMs": shared.clock.now_ms(), "offsetMs": offset}))
 }
 
+/// The token lifetime: `ms` exactly, `seconds` rounded up (as `expires_in` reports it).
 fn lifetime(shared: &Shared) -> Response<Body> {
     let d = shared.tokens.lifetime();
-    json_response(200, &json!({"seconds": d.as_secs(), "ms": u64::try_from(d.as_millis()).unwrap_or(u64::MAX)}))
+    json_response(
+        200,
+        &json!({"seconds": shared.tokens.lifetime_secs(), "ms": u64::try_from(d.as_millis()).unwrap_or(u64::MAX)}),
+    )
 }
 
 fn faults(shared: &Shared) -> Response<Body> {

@@ -4,8 +4,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use serde::Deserialize;
 use serde_json::{json, Value};
+
+use crate::fields::Fields;
+
+/// Longest `latency` or `slowBody` a fault may ask for (one hour), in milliseconds.
+pub const MAX_FAULT_MS: u64 = 3_600_000;
+/// Largest `retryAfter` a `status` fault may ask for (one day), in seconds.
+pub const MAX_RETRY_AFTER: u64 = 86_400;
 
 /// A fault to inject (see [`crate::Sandbox::inject_fault`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,42 +68,54 @@ impl Fault {
     }
 
     /// Parse the JSON form: `{"kind": "latency"|"status"|"drop"|"malformedJson"|"slowBody"|
-    /// "respond", "ms", "status", "retryAfter", "body", "contentType", "path", "count"}`.
+    /// "respond", "ms", "status", "retryAfter", "body", "contentType", "path", "count"}`. The error
+    /// names the offending field: unknown fields, values of the wrong type, `ms` outside 0 to
+    /// [`MAX_FAULT_MS`], `status` outside 100 to 999, `retryAfter` outside 0 to
+    /// [`MAX_RETRY_AFTER`], `count` outside 0 to 2^32 - 1.
     pub fn from_json(v: &Value) -> Result<Fault, String> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase", deny_unknown_fields)]
-        struct Spec {
-            kind: String,
-            ms: Option<u64>,
-            status: Option<u16>,
-            retry_after: Option<u64>,
-            body: Option<String>,
-            content_type: Option<String>,
-            path: Option<String>,
-            count: Option<u32>,
-        }
-        let s = Spec::deserialize(v).map_err(|e| format!("invalid fault: {e}"))?;
-        let norm: String = s.kind.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
-        let need_ms = || s.ms.map(Duration::from_millis).ok_or_else(|| format!("fault kind '{}' needs 'ms'", s.kind));
+        Self::parse(v).map_err(|e| format!("invalid fault: {e}"))
+    }
+
+    fn parse(v: &Value) -> Result<Fault, crate::fields::FieldError> {
+        use crate::fields::FieldError;
+        let f = Fields::of(v)?;
+        f.only(&["kind", "ms", "status", "retryAfter", "body", "contentType", "path", "count"])?;
+        let kind_name = f.req_str("kind")?;
+        let ms = f.opt_whole("ms", MAX_FAULT_MS)?;
+        let status = f.opt_whole("status", 999)?;
+        let retry_after = f.opt_whole("retryAfter", MAX_RETRY_AFTER)?;
+        let body = f.opt_str("body")?;
+        let content_type = f.opt_str("contentType")?;
+        let path = f.opt_str("path")?;
+        let count = f.opt_whole("count", u64::from(u32::MAX))?;
+        let norm: String =
+            kind_name.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
+        let need_ms = || {
+            ms.map(Duration::from_millis)
+                .ok_or_else(|| FieldError::invalid(format!("fault kind '{kind_name}' needs field 'ms'")))
+        };
         let need_status = || {
-            s.status
-                .filter(|st| (100..=999).contains(st))
-                .ok_or_else(|| format!("fault kind '{}' needs a valid 'status'", s.kind))
+            status.and_then(|s| u16::try_from(s).ok()).filter(|st| (100..=999).contains(st)).ok_or_else(|| {
+                FieldError::invalid(format!("fault kind '{kind_name}' needs a valid field 'status' (100 to 999)"))
+            })
         };
         let kind = match norm.as_str() {
             "latency" | "delay" => FaultKind::Latency(need_ms()?),
-            "status" | "error" => FaultKind::Status { status: need_status()?, retry_after: s.retry_after },
+            "status" | "error" => FaultKind::Status { status: need_status()?, retry_after },
             "drop" | "dropconnection" => FaultKind::Drop,
             "malformedjson" | "malformed" => FaultKind::MalformedJson,
             "slowbody" | "slow" => FaultKind::SlowBody(need_ms()?),
             "respond" | "canned" => FaultKind::Respond {
                 status: need_status()?,
-                body: s.body.clone().unwrap_or_default(),
-                content_type: s.content_type.clone(),
+                body: body.unwrap_or_default().to_owned(),
+                content_type: content_type.map(str::to_owned),
             },
-            _ => return Err(format!("unknown fault kind '{}'", s.kind)),
+            _ => {
+                let shown: String = kind_name.chars().take(40).collect();
+                return Err(FieldError::invalid(format!("unknown fault kind '{shown}' (field 'kind')")));
+            }
         };
-        Ok(Fault { kind, path: s.path, count: s.count })
+        Ok(Fault { kind, path: path.map(str::to_owned), count: count.and_then(|c| u32::try_from(c).ok()) })
     }
 }
 
@@ -221,6 +239,23 @@ mod tests {
         assert!(Fault::from_json(&json!({"kind": "latency"})).is_err());
         assert!(Fault::from_json(&json!({"kind": "nope"})).is_err());
         assert!(Fault::from_json(&json!({"kind": "drop", "extra": 1})).is_err());
+        for (bad, field) in [
+            (json!({"kind": "latency", "ms": -1}), "'ms'"),
+            (json!({"kind": "latency", "ms": 1e20}), "'ms'"),
+            (json!({"kind": "slowBody", "ms": "5"}), "'ms'"),
+            (json!({"kind": "latency", "ms": MAX_FAULT_MS + 1}), "'ms'"),
+            (json!({"kind": "status", "status": 70000}), "'status'"),
+            (json!({"kind": "status", "status": 429, "retryAfter": -2}), "'retryAfter'"),
+            (json!({"kind": "drop", "count": 1.5}), "'count'"),
+            (json!({"kind": "drop", "count": 5_000_000_000u64}), "'count'"),
+            (json!({"kind": 5}), "'kind'"),
+            (json!({"kind": "drop", "path": 5}), "'path'"),
+            (json!({"kind": "respond", "status": 200, "body": {}}), "'body'"),
+            (json!({"kind": "drop", "nope": 1}), "'nope'"),
+        ] {
+            let e = Fault::from_json(&bad).unwrap_err();
+            assert!(e.contains(field), "{bad}: {e}");
+        }
         assert_eq!(Fault::from_json(&json!({"kind": "malformed_json"})).map(|f| f.kind), Ok(FaultKind::MalformedJson));
     }
 }

@@ -16,6 +16,7 @@ mod clock;
 mod control;
 mod counters;
 mod faults;
+mod fields;
 mod http;
 mod routes;
 mod server;
@@ -24,8 +25,9 @@ pub mod webhook;
 pub mod world;
 
 pub use counters::{Counters, RecordedRequest};
-pub use faults::{Fault, FaultKind};
+pub use faults::{Fault, FaultKind, MAX_FAULT_MS, MAX_RETRY_AFTER};
 pub use http::MAX_BODY_BYTES;
 pub use server::{
-    Sandbox, SandboxBuilder, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME, REQUEST_LOG_CAPACITY,
+    Sandbox, SandboxBuilder, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME,
+    REQUEST_LOG_CAPACITY,
 };

@@ -2,7 +2,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use prove_sandbox::Sandbox;
+use prove_sandbox::{Sandbox, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MAX_TOKEN_LIFETIME};
 
 const USAGE: &str = "\
 prove-sandbox: offline emulator of Prove's sandbox API
@@ -22,7 +22,8 @@ OPTIONS:
     --quiet                 do not log one line per request
     -h, --help              print this help
 
-The first line printed is `prove-sandbox listening on http://HOST:PORT`.
+The first line printed is `prove-sandbox listening on http://HOST:PORT`; the second names the
+accepted client_id (a secret is printed only when it is the public default).
 Control endpoints live under /sandbox/ (see sandbox/README.md).";
 
 /// Parsed command line.
@@ -78,10 +79,13 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Command, String> {
                 }
             }
             "--token-lifetime" => {
+                let max = MAX_TOKEN_LIFETIME.as_secs();
                 a.token_lifetime = Some(
                     value("--token-lifetime")?
                         .parse()
-                        .map_err(|_| "--token-lifetime must be a number of seconds".to_owned())?,
+                        .ok()
+                        .filter(|s| *s <= max)
+                        .ok_or_else(|| format!("--token-lifetime must be a number of seconds from 0 to {max}"))?,
                 );
             }
             "--threads" => {
@@ -94,6 +98,27 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Command, String> {
         }
     }
     Ok(Command::Run(a))
+}
+
+/// The second line of the banner: the accepted client ids. A secret given on the command line is
+/// never printed (it may be a real one, and stdout often ends up in CI logs); only the public
+/// default secret is shown, so that a default start-up tells users what to configure.
+fn credentials_line(client_id: &str, client_secret: &str, extra_ids: &[String]) -> String {
+    let secret = if client_secret == DEFAULT_CLIENT_SECRET {
+        format!("client_secret={DEFAULT_CLIENT_SECRET}")
+    } else {
+        "client_secret=<set, not shown>".to_owned()
+    };
+    let defaults = if client_id == DEFAULT_CLIENT_ID && client_secret == DEFAULT_CLIENT_SECRET {
+        " (the default sandbox credentials)"
+    } else {
+        ""
+    };
+    let mut line = format!("client_id={client_id} {secret}{defaults}");
+    if !extra_ids.is_empty() {
+        line.push_str(&format!("; also accepted: {} (secrets not shown)", extra_ids.join(", ")));
+    }
+    line
 }
 
 fn main() -> ExitCode {
@@ -128,6 +153,7 @@ async fn run(args: Args) -> ExitCode {
     if let Some(secret) = args.client_secret {
         builder = builder.client_secret(secret);
     }
+    let extra_ids: Vec<String> = args.extra_clients.iter().map(|(id, _)| id.clone()).collect();
     for (id, secret) in args.extra_clients {
         builder = builder.add_client(id, secret);
     }
@@ -142,8 +168,7 @@ async fn run(args: Args) -> ExitCode {
         }
     };
     println!("prove-sandbox listening on {}", sandbox.base_url());
-    // The credentials are the sandbox's own test credentials, printed so clients can be configured.
-    println!("client_id={} client_secret={}", sandbox.client_id(), sandbox.client_secret());
+    println!("{}", credentials_line(sandbox.client_id(), sandbox.client_secret(), &extra_ids));
     let _ = tokio::signal::ctrl_c().await;
     sandbox.stop().await;
     ExitCode::SUCCESS

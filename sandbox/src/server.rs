@@ -32,6 +32,8 @@ pub const DEFAULT_CLIENT_ID: &str = "prove-sandbox-client";
 pub const DEFAULT_CLIENT_SECRET: &str = "prove-sandbox-secret";
 /// Default access-token lifetime (Prove's is 60 minutes).
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+/// Longest access-token lifetime the control endpoint and the binary accept (100 years).
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(100 * 365 * 86_400);
 /// How many recent requests `GET /sandbox/requests` keeps.
 pub const REQUEST_LOG_CAPACITY: usize = 1000;
 /// The body sent by the `MalformedJson` fault.
@@ -520,7 +522,8 @@ impl Sandbox {
         self.shared.tokens.revoke_all();
     }
 
-    /// Move the sandbox clock forward (token and session expiry).
+    /// Move the sandbox clock forward (token and session expiry). The clock stops at 100 years
+    /// ahead of the wall clock.
     pub fn advance_clock(&self, d: Duration) {
         self.shared.clock.advance(d);
     }

@@ -13,12 +13,17 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::clock::rfc3339;
+use crate::fields::{FieldError, Fields};
 use crate::http::Body;
 
 /// The `iss` claim of every webhook token.
 pub const ISSUER: &str = "Prove Identity";
 /// Default token lifetime (`exp - iat`), in seconds.
 pub const DEFAULT_EXPIRES_IN: u64 = 300;
+/// Largest `expiresIn` a control request may ask for: 100 years, in seconds.
+pub const MAX_EXPIRES_IN: u64 = 100 * 365 * 86_400;
+/// Largest `iat` a control request may give: 9999-12-31T23:59:59Z.
+pub const MAX_IAT: u64 = 253_402_300_799;
 /// How long a delivery may take.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -98,34 +103,36 @@ impl Signed {
 
 impl Request {
     /// Parse `{secret, payload? | notifications?, eventType?, expiresIn?, iat?, clientCustomerId?,
-    /// identityId?, url (deliver only)}`.
-    pub fn from_json(v: &Value, need_url: bool) -> Result<Request, String> {
-        let str_field = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-        let secret = str_field("secret").filter(|s| !s.is_empty()).ok_or("field 'secret' is missing")?;
-        let url = str_field("url");
-        if need_url && url.is_none() {
-            return Err("field 'url' is missing".into());
+    /// identityId?, url (deliver only)}`. A missing `secret` (or `url`) is code 1001; a value of the
+    /// wrong type or out of range (`expiresIn` 0 to [`MAX_EXPIRES_IN`], `iat` 0 to [`MAX_IAT`],
+    /// whole seconds) is code 8001 naming the field.
+    pub(crate) fn from_json(v: &Value, need_url: bool) -> Result<Request, FieldError> {
+        let f = Fields::of(v)?;
+        let secret = f.req_str("secret")?.to_owned();
+        let url = f.opt_str("url")?.map(str::to_owned);
+        if need_url && url.as_deref().is_none_or(str::is_empty) {
+            return Err(FieldError::missing("url"));
         }
-        let payload = match v.get("payload") {
-            None | Some(Value::Null) => None,
+        let payload = match f.get("payload") {
+            None => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => Some(other.to_string()),
         };
-        let notifications = match v.get("notifications") {
-            None | Some(Value::Null) => None,
+        let notifications = match f.get("notifications") {
+            None => None,
             Some(n @ Value::Array(_)) => Some(n.clone()),
-            Some(_) => return Err("field 'notifications' must be an array".into()),
+            Some(_) => return Err(FieldError::invalid("field 'notifications' must be an array")),
         };
         Ok(Request {
             url,
             secret,
             payload,
             notifications,
-            event_type: str_field("eventType").unwrap_or_else(|| "PHONE_NUMBER_CHANGE".to_owned()),
-            expires_in: v.get("expiresIn").and_then(Value::as_u64).unwrap_or(DEFAULT_EXPIRES_IN),
-            iat: v.get("iat").and_then(Value::as_u64),
-            client_customer_id: str_field("clientCustomerId"),
-            identity_id: str_field("identityId"),
+            event_type: f.opt_str("eventType")?.unwrap_or("PHONE_NUMBER_CHANGE").to_owned(),
+            expires_in: f.opt_whole("expiresIn", MAX_EXPIRES_IN)?.unwrap_or(DEFAULT_EXPIRES_IN),
+            iat: f.opt_whole("iat", MAX_IAT)?,
+            client_customer_id: f.opt_str("clientCustomerId")?.map(str::to_owned),
+            identity_id: f.opt_str("identityId")?.map(str::to_owned),
         })
     }
 

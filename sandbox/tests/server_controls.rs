@@ -140,3 +140,229 @@ async fn possession_is_forwarded_to_the_world() {
     assert_eq!(status, 404, "an unknown correlation id is not found");
     assert!(v["message"].is_string());
 }
+
+/// One keep-alive HTTP/1.1 connection driven by hand, so that a dropped connection (a panicking
+/// handler) is seen as such instead of being hidden by a client's connection pool.
+struct RawConnection {
+    stream: tokio::net::TcpStream,
+    host: String,
+}
+
+impl RawConnection {
+    async fn open(sb: &Sandbox) -> Self {
+        let host = sb.base_url().strip_prefix("http://").expect("http base url").to_owned();
+        let stream = tokio::net::TcpStream::connect(host.as_str()).await.expect("connect");
+        RawConnection { stream, host }
+    }
+
+    /// Sends one request and reads its answer (Content-Length bodies, as the sandbox sends).
+    async fn send(&mut self, method: &str, path: &str, body: &str) -> (u16, Value) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            self.host,
+            body.len()
+        );
+        self.stream.write_all(request.as_bytes()).await.expect("send");
+        let mut buf = Vec::new();
+        let head_end = loop {
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i;
+            }
+            let mut chunk = [0u8; 4096];
+            let n = tokio::time::timeout(std::time::Duration::from_secs(10), self.stream.read(&mut chunk))
+                .await
+                .expect("an answer in time")
+                .expect("read");
+            assert!(n > 0, "{method} {path} {body}: the sandbox closed the connection without answering");
+            buf.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+        assert!(!head.to_ascii_lowercase().contains("connection: close"), "{path} {body}: {head}");
+        let status: u16 = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status");
+        let len: usize = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+            .and_then(|v| v.parse().ok())
+            .expect("content-length");
+        let mut rest = buf[head_end + 4..].to_vec();
+        while rest.len() < len {
+            let mut chunk = [0u8; 4096];
+            let n = self.stream.read(&mut chunk).await.expect("read body");
+            assert!(n > 0, "connection closed mid-body");
+            rest.extend_from_slice(&chunk[..n]);
+        }
+        (status, serde_json::from_slice(&rest[..len]).unwrap_or(Value::Null))
+    }
+}
+
+#[tokio::test]
+async fn bad_control_values_get_a_400_naming_the_field_and_the_connection_stays_usable() {
+    let sb = Sandbox::start().await.expect("start");
+    let mut conn = RawConnection::open(&sb).await;
+    let huge_u64 = "18446744073709551615";
+    let mut cases: Vec<(&str, String, &str)> = Vec::new();
+    for endpoint in ["/sandbox/clock/advance", "/sandbox/token-lifetime"] {
+        for (body, field) in [
+            (r#"{"seconds": 1e20}"#.to_owned(), "seconds"),
+            (r#"{"ms": 1e20}"#.to_owned(), "ms"),
+            (format!(r#"{{"ms": {huge_u64}}}"#), "ms"),
+            (r#"{"seconds": 1.7976931348623157e308}"#.to_owned(), "seconds"),
+            (r#"{"ms": -1}"#.to_owned(), "ms"),
+            (r#"{"seconds": -0.5}"#.to_owned(), "seconds"),
+            (r#"{"ms": "60000"}"#.to_owned(), "ms"),
+            (r#"{"seconds": "NaN"}"#.to_owned(), "seconds"),
+            (r#"{"ms": "Infinity"}"#.to_owned(), "ms"),
+            (r#"{"seconds": true}"#.to_owned(), "seconds"),
+            (r#"{"ms": [1]}"#.to_owned(), "ms"),
+            (r#"{"seconds": {}}"#.to_owned(), "seconds"),
+            (r#"{"ms": 5, "seconds": 5}"#.to_owned(), "seconds"),
+            (r#"[{"ms": 5}]"#.to_owned(), "JSON object"),
+        ] {
+            cases.push((endpoint, body, field));
+        }
+    }
+    for (body, field) in [
+        (r#"{"secret": 5}"#, "secret"),
+        (r#"{"secret": "s", "expiresIn": -1}"#, "expiresIn"),
+        (r#"{"secret": "s", "expiresIn": 1e20}"#, "expiresIn"),
+        (r#"{"secret": "s", "expiresIn": 1.5}"#, "expiresIn"),
+        (r#"{"secret": "s", "expiresIn": "300"}"#, "expiresIn"),
+        (r#"{"secret": "s", "iat": -5}"#, "iat"),
+        (r#"{"secret": "s", "iat": 1e30}"#, "iat"),
+        (r#"{"secret": "s", "iat": "now"}"#, "iat"),
+        (r#"{"secret": "s", "eventType": 5}"#, "eventType"),
+        (r#"{"secret": "s", "clientCustomerId": []}"#, "clientCustomerId"),
+        (r#"{"secret": "s", "identityId": {}}"#, "identityId"),
+        (r#"{"secret": "s", "notifications": {}}"#, "notifications"),
+        (r#"["s"]"#, "JSON object"),
+    ] {
+        cases.push(("/sandbox/webhook/sign", body.to_owned(), field));
+    }
+    cases.push(("/sandbox/webhook/deliver", r#"{"secret": "s", "url": 5}"#.to_owned(), "url"));
+    cases.push(("/sandbox/webhook/deliver", r#"{"secret": "s"}"#.to_owned(), "url"));
+    cases.push(("/sandbox/faults", format!(r#"{{"kind": "slowBody", "ms": {huge_u64}}}"#), "ms"));
+    for (body, field) in [
+        (r#"{"kind": "latency", "ms": -1}"#, "ms"),
+        (r#"{"kind": "latency", "ms": 1e20}"#, "ms"),
+        (r#"{"kind": "latency", "ms": "10"}"#, "ms"),
+        (r#"{"kind": "status", "status": "429"}"#, "status"),
+        (r#"{"kind": "status", "status": 65636}"#, "status"),
+        (r#"{"kind": "status", "status": 429, "retryAfter": -1}"#, "retryAfter"),
+        (r#"{"kind": "drop", "count": -1}"#, "count"),
+        (r#"{"kind": "drop", "count": 1e12}"#, "count"),
+        (r#"{"kind": 5}"#, "kind"),
+        (r#"[{"kind": "drop"}, {"kind": "drop", "path": 7}]"#, "path"),
+    ] {
+        cases.push(("/sandbox/faults", body.to_owned(), field));
+    }
+    for (body, field) in [
+        (r#"{"correlationId": 5, "action": "success"}"#, "correlationId"),
+        (r#"{"correlationId": "c", "action": 7}"#, "action"),
+        (r#"{"correlationId": "c", "action": "otp", "otp": 1234}"#, "otp"),
+    ] {
+        cases.push(("/sandbox/possession", body.to_owned(), field));
+    }
+
+    for (endpoint, body, field) in &cases {
+        let (status, v) = conn.send("POST", endpoint, body).await;
+        assert_eq!(status, 400, "{endpoint} {body}: {v}");
+        assert!(v["code"].is_i64(), "{endpoint} {body}: Prove's shape: {v}");
+        let message = v["message"].as_str().unwrap_or_default();
+        let named = if field.contains(' ') { message.contains(field) } else { message.contains(&format!("'{field}'")) };
+        assert!(named, "{endpoint} {body}: the message names {field}: {message}");
+    }
+    // Nothing was changed by the refused requests, and the same connection still answers.
+    let (status, clock) = conn.send("GET", "/sandbox/clock", "").await;
+    assert_eq!((status, clock["offsetMs"].clone()), (200, json!(0)));
+    let (_, lifetime) = conn.send("GET", "/sandbox/token-lifetime", "").await;
+    assert_eq!(lifetime, json!({"seconds": 3600, "ms": 3_600_000}));
+    let (_, faults) = conn.send("GET", "/sandbox/faults", "").await;
+    assert_eq!(faults, json!({"faults": []}), "a fault list with one bad entry adds none");
+    let (status, _) = conn.send("GET", "/sandbox/health", "").await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn the_clock_stops_at_its_limit_and_every_endpoint_keeps_working_there() {
+    let sb = Sandbox::start().await.expect("start");
+    let mut conn = RawConnection::open(&sb).await;
+    // The largest advance is accepted; one millisecond more is refused and changes nothing.
+    let limit_ms = 100u64 * 365 * 86_400 * 1000;
+    let (status, v) = conn.send("POST", "/sandbox/clock/advance", &format!(r#"{{"ms": {limit_ms}}}"#)).await;
+    assert_eq!((status, v["offsetMs"].as_u64()), (200, Some(limit_ms)), "{v}");
+    let (status, v) = conn.send("POST", "/sandbox/clock/advance", r#"{"ms": 1}"#).await;
+    assert_eq!(status, 400, "{v}");
+    assert!(v["message"].as_str().unwrap_or_default().contains("'ms'"), "{v}");
+    sb.advance_clock(std::time::Duration::MAX);
+    assert_eq!(conn.send("GET", "/sandbox/clock", "").await.1["offsetMs"].as_u64(), Some(limit_ms));
+
+    // Tokens, flows (session and auth-token deadlines), possession and webhooks at that time.
+    let http = client();
+    let t = token(&sb, &http).await;
+    let (status, _, started) = parts(
+        http.post(format!("{}/v3/start", sb.base_url()))
+            .bearer_auth(&t)
+            .json(&json!({"flowType": "mobile", "phoneNumber": "2001001695"}))
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, 200, "{started}");
+    let id = started["correlationId"].as_str().expect("correlationId");
+    let (status, _) = sb.possession(id, "success", None);
+    assert_eq!(status, 200);
+    let (status, signed) =
+        conn.send("POST", "/sandbox/webhook/sign", r#"{"secret": "s", "expiresIn": 3153600000}"#).await;
+    assert_eq!(status, 200, "{signed}");
+    let (status, _) = conn.send("GET", "/sandbox/health", "").await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_sub_second_token_lifetime_is_reported_as_one_second() {
+    let sb = Sandbox::start().await.expect("start");
+    let http = client();
+    let (status, _, v) = parts(
+        http.post(format!("{}/sandbox/token-lifetime", sb.base_url()))
+            .json(&json!({"ms": 500}))
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!((status, v), (200, json!({"seconds": 1, "ms": 500})));
+    let (_, _, info) = parts(http.get(format!("{}/sandbox/info", sb.base_url())).send().await.expect("send")).await;
+    assert_eq!(info["tokenLifetimeSeconds"], 1);
+    let res = http
+        .post(format!("{}/token", sb.base_url()))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", sb.client_id()),
+            ("client_secret", sb.client_secret()),
+        ])
+        .send()
+        .await
+        .expect("token");
+    let v: Value = res.json().await.expect("json");
+    assert_eq!((v["expires_in"].as_u64(), v["refresh_expires_in"].as_u64()), (Some(1), Some(1)), "{v}");
+    // The token still lives 500 ms, not a rounded second.
+    let t = v["access_token"].as_str().expect("token").to_owned();
+    sb.advance_clock(std::time::Duration::from_millis(600));
+    let res = http.get(format!("{}/v3/domain/id", sb.base_url())).bearer_auth(&t).send().await.expect("send");
+    assert_eq!(res.status(), 401);
+
+    // Fractions of a second are accepted as such; zero stays zero.
+    for (body, expected) in [
+        (json!({"seconds": 1.25}), json!({"seconds": 2, "ms": 1250})),
+        (json!({"seconds": 0}), json!({"seconds": 0, "ms": 0})),
+        (json!({"ms": 60_000.0}), json!({"seconds": 60, "ms": 60_000})),
+    ] {
+        let (status, _, v) = parts(
+            http.post(format!("{}/sandbox/token-lifetime", sb.base_url())).json(&body).send().await.expect("send"),
+        )
+        .await;
+        assert_eq!((status, v), (200, expected), "{body}");
+    }
+}

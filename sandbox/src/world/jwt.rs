@@ -58,7 +58,7 @@ impl TokenSigner {
             "iss": ISSUER,
             "sub": sub,
             "iat": now_ms / 1000,
-            "exp": (now_ms + ttl_ms) / 1000,
+            "exp": now_ms.saturating_add(ttl_ms) / 1000,
             "jti": jti,
         });
         let payload = URL_SAFE_NO_PAD.encode(claims.to_string());

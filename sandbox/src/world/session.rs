@@ -152,8 +152,8 @@ impl Session {
     /// The deadline for the client-side possession step, if the channel has one.
     pub fn possession_deadline(&self) -> Option<u64> {
         match self.channel {
-            Channel::Desktop => Some(self.created_ms + INSTANT_LINK_WINDOW_MS),
-            Channel::Mobile => Some(self.created_ms + OTP_WINDOW_MS),
+            Channel::Desktop => Some(self.created_ms.saturating_add(INSTANT_LINK_WINDOW_MS)),
+            Channel::Mobile => Some(self.created_ms.saturating_add(OTP_WINDOW_MS)),
             Channel::None => None,
         }
     }
