@@ -16,7 +16,6 @@ use serde_json::Value;
 use serde_path_to_error::Segment;
 
 use crate::api::inputs::DESCRIBED;
-pub use crate::api::inputs::{EmptyInput, FetchInput, IdentityIdInput, IdentityList, MobileNumberInput, ProveIdInput};
 use crate::api::methods;
 pub use crate::api::methods::MethodInfo;
 use crate::client::Client;

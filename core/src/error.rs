@@ -9,7 +9,9 @@ use std::time::Duration;
 pub enum ErrorKind {
     /// Input rejected before any network call (the message names the field), or a 400 from Prove.
     Validation,
-    /// Credentials rejected, token request failed, or 401 after one refresh.
+    /// Credentials rejected by the token endpoint, or a 401 from Prove after one token refresh.
+    /// (A token endpoint that is down or overloaded gives `Api`, `RateLimited`, `Timeout` or
+    /// `Transport`, as any request does.)
     Auth,
     /// 429 from Prove after retries; see `retry_after`.
     RateLimited,
@@ -53,7 +55,9 @@ impl ErrorKind {
             ErrorKind::Validation => {
                 "Input rejected before any network call (`field` names it), or a 400 answer from Prove."
             }
-            ErrorKind::Auth => "Credentials rejected, token request failed, or 401 after one refresh.",
+            ErrorKind::Auth => {
+                "Credentials rejected by the token endpoint, or a 401 from Prove after one token refresh."
+            }
             ErrorKind::RateLimited => {
                 "429 from Prove after retries; the retry-after delay, when sent, says when to try again."
             }

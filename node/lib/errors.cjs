@@ -53,7 +53,7 @@ class ProveError extends Error {
 /** Input rejected before any network call (`field` names it), or a 400 answer from Prove. */
 class ValidationError extends ProveError {}
 ValidationError.kind = 'Validation';
-/** Credentials rejected, token request failed, or 401 after one refresh. */
+/** Credentials rejected by the token endpoint, or a 401 from Prove after one token refresh. */
 class AuthError extends ProveError {}
 AuthError.kind = 'Auth';
 /** 429 from Prove after retries; the retry-after delay, when sent, says when to try again. */

@@ -5,7 +5,7 @@ import type {
   CallOptions,
   GetBatchIdentityItem,
   BatchGetIdentitiesResponse,
-  ListInput,
+  ListIdentities,
   MethodName,
   ProveGroups,
   ProveMethods,
@@ -61,9 +61,9 @@ export interface ClientConfig extends ClientOptions {
 /** `client.identityManager`: the generated methods plus iterators over the identity listing. */
 export interface IdentityManagerApi extends GeneratedIdentityManagerApi {
   /** Every identity of every page, one at a time, following `lastKey` for you. */
-  list(input?: ListInput, options?: CallOptions): AsyncIterableIterator<GetBatchIdentityItem>;
+  list(input?: ListIdentities, options?: CallOptions): AsyncIterableIterator<GetBatchIdentityItem>;
   /** The pages of the identity listing, one at a time. */
-  pages(input?: ListInput, options?: CallOptions): AsyncIterableIterator<BatchGetIdentitiesResponse>;
+  pages(input?: ListIdentities, options?: CallOptions): AsyncIterableIterator<BatchGetIdentitiesResponse>;
 }
 
 /** A Prove API client. One instance shares its token cache and connections across all calls. */

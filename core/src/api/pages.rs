@@ -26,7 +26,7 @@ use crate::validate::{page_limit, url_value};
 
 described! {
     /// Query of one batch-get page (`identityManager.batchGet`). For every page in turn, use
-    /// the listing ([`ListIdentities`]) instead.
+    /// the listing (`ListIdentities`) instead.
     BatchGetOptions {
         required {}
         optional {

@@ -39,7 +39,7 @@ export declare class ProveError extends Error {
 }
 /** Input rejected before any network call (`field` names it), or a 400 answer from Prove. */
 export declare class ValidationError extends ProveError {}
-/** Credentials rejected, token request failed, or 401 after one refresh. */
+/** Credentials rejected by the token endpoint, or a 401 from Prove after one token refresh. */
 export declare class AuthError extends ProveError {}
 /** 429 from Prove after retries; the retry-after delay, when sent, says when to try again. */
 export declare class RateLimitedError extends ProveError {}

@@ -97,14 +97,14 @@ module.exports = [
     "clientRequestId": true,
     "name": "identityManager.batchGet",
     "operationId": "V3BatchGetIdentities",
-    "requestType": "BatchGetInput",
+    "requestType": "BatchGetOptions",
     "responseType": "BatchGetIdentitiesResponse"
   },
   {
     "clientRequestId": true,
     "name": "identityManager.listAll",
     "operationId": "V3BatchGetIdentities",
-    "requestType": "ListInput",
+    "requestType": "ListIdentities",
     "responseType": "IdentityList"
   },
   {

@@ -1338,7 +1338,7 @@ export interface ErrorBody {
 
 // ---- inputs of methods addressed by path or query, and composite outputs ----
 
-/** Input of methods addressed by `proveId` (get, activate, deactivate, disenroll, discover). */
+/** Input of the methods addressed by `proveId` (get, activate, deactivate, disenroll, discover). */
 export interface ProveIdInput {
   /** Prove's identifier of the enrolled identity. */
   proveId: string;
@@ -1372,11 +1372,11 @@ export interface FetchInput {
   clientRequestId?: string;
 }
 
-/** Input of `identityManager.batchGet` (one page). */
-export interface BatchGetInput {
-  /** Page size, 1 to 100. */
+/** Query of one batch-get page (`identityManager.batchGet`). For every page in turn, use the listing (`ListIdentities`) instead. */
+export interface BatchGetOptions {
+  /** Page size, 1 to 100 (Prove's default when unset). */
   limit?: number;
-  /** The `lastKey` of the previous page. */
+  /** The `lastKey` of the previous page; unset for the first page. */
   startKey?: string;
   /** Include deactivated identities. */
   showInactive?: boolean;
@@ -1384,13 +1384,13 @@ export interface BatchGetInput {
   clientRequestId?: string;
 }
 
-/** Input of `identityManager.listAll` and `identityManager.list` (every page). */
-export interface ListInput {
-  /** Page size, 1 to 100. */
+/** What to list (`identityManager.list`, `pages` and `listAll`): page size, whether deactivated identities are included, and an optional `clientRequestId` sent with every page request. */
+export interface ListIdentities {
+  /** Page size, 1 to 100 (Prove's default when unset). */
   limit?: number;
   /** Include deactivated identities. */
   showInactive?: boolean;
-  /** A client-generated unique ID for this request (no personal data). */
+  /** A client-generated unique ID sent with every page request (no personal data). */
   clientRequestId?: string;
 }
 
@@ -1423,8 +1423,8 @@ export interface ProveMethods {
   "unify.bind": { request: UnifyBindRequest; response: UnifyBindResponse; operationId: "V3UnifyBindRequest" };
   "identityManager.enroll": { request: EnrollIdentityRequest; response: EnrollIdentityResponse; operationId: "V3EnrollIdentity" };
   "identityManager.batchEnroll": { request: BatchEnrollIdentitiesRequest; response: BatchEnrollIdentitiesResponse; operationId: "V3BatchEnrollIdentities" };
-  "identityManager.batchGet": { request: BatchGetInput; response: BatchGetIdentitiesResponse; operationId: "V3BatchGetIdentities" };
-  "identityManager.listAll": { request: ListInput; response: IdentityList; operationId: "V3BatchGetIdentities" };
+  "identityManager.batchGet": { request: BatchGetOptions; response: BatchGetIdentitiesResponse; operationId: "V3BatchGetIdentities" };
+  "identityManager.listAll": { request: ListIdentities; response: IdentityList; operationId: "V3BatchGetIdentities" };
   "identityManager.get": { request: ProveIdInput; response: GetIdentityResponse; operationId: "V3GetIdentity" };
   "identityManager.lookupByPhone": { request: MobileNumberInput; response: GetIdentitiesByPhoneNumberResponse; operationId: "V3GetIdentitiesByPhoneNumber" };
   "identityManager.activate": { request: ProveIdInput; response: ActivateIdentityResponse; operationId: "V3ActivateIdentity" };
@@ -1503,9 +1503,9 @@ export interface IdentityManagerApi {
   /** `identityManager.batchEnroll` (Prove operation `V3BatchEnrollIdentities`). */
   batchEnroll(request?: BatchEnrollIdentitiesRequest, options?: CallOptions): Promise<BatchEnrollIdentitiesResponse>;
   /** `identityManager.batchGet` (Prove operation `V3BatchGetIdentities`). */
-  batchGet(request?: BatchGetInput, options?: CallOptions): Promise<BatchGetIdentitiesResponse>;
+  batchGet(request?: BatchGetOptions, options?: CallOptions): Promise<BatchGetIdentitiesResponse>;
   /** `identityManager.listAll` (Prove operation `V3BatchGetIdentities`). */
-  listAll(request?: ListInput, options?: CallOptions): Promise<IdentityList>;
+  listAll(request?: ListIdentities, options?: CallOptions): Promise<IdentityList>;
   /** `identityManager.get` (Prove operation `V3GetIdentity`). */
   get(request: ProveIdInput, options?: CallOptions): Promise<GetIdentityResponse>;
   /** `identityManager.lookupByPhone` (Prove operation `V3GetIdentitiesByPhoneNumber`). */

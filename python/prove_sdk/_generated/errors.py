@@ -151,7 +151,7 @@ class ValidationError(ProveError):
 
 
 class AuthError(ProveError):
-    """Credentials rejected, token request failed, or 401 after one refresh."""
+    """Credentials rejected by the token endpoint, or a 401 from Prove after one token refresh."""
 
     KIND: ClassVar[ErrorKind] = "Auth"
 

@@ -1626,7 +1626,9 @@ class ErrorBody(Model):
 
 
 class ProveIdInput(Model):
-    """Input of methods addressed by `proveId` (get, activate, deactivate, disenroll, discover)."""
+    """Input of the methods addressed by `proveId` (get, activate, deactivate, disenroll,
+    discover).
+    """
 
     prove_id: str = field("proveId", "string")
     """Prove's identifier of the enrolled identity."""
@@ -1663,28 +1665,32 @@ class FetchInput(Model):
     """A client-generated unique ID for this request (no personal data)."""
 
 
-class BatchGetInput(Model):
-    """Input of `identityManager.batchGet` (one page)."""
+class BatchGetOptions(Model):
+    """Query of one batch-get page (`identityManager.batchGet`). For every page in turn, use the
+    listing (`ListIdentities`) instead.
+    """
 
     limit: Optional[int] = field("limit", "integer", default=None)
-    """Page size, 1 to 100."""
+    """Page size, 1 to 100 (Prove's default when unset)."""
     start_key: Optional[str] = field("startKey", "string", default=None)
-    """The `lastKey` of the previous page."""
+    """The `lastKey` of the previous page; unset for the first page."""
     show_inactive: Optional[bool] = field("showInactive", "boolean", default=None)
     """Include deactivated identities."""
     client_request_id: Optional[str] = field("clientRequestId", "string", default=None)
     """A client-generated unique ID for this request (no personal data)."""
 
 
-class ListInput(Model):
-    """Input of `identityManager.listAll` and `identityManager.list` (every page)."""
+class ListIdentities(Model):
+    """What to list (`identityManager.list`, `pages` and `listAll`): page size, whether deactivated
+    identities are included, and an optional `clientRequestId` sent with every page request.
+    """
 
     limit: Optional[int] = field("limit", "integer", default=None)
-    """Page size, 1 to 100."""
+    """Page size, 1 to 100 (Prove's default when unset)."""
     show_inactive: Optional[bool] = field("showInactive", "boolean", default=None)
     """Include deactivated identities."""
     client_request_id: Optional[str] = field("clientRequestId", "string", default=None)
-    """A client-generated unique ID for this request (no personal data)."""
+    """A client-generated unique ID sent with every page request (no personal data)."""
 
 
 class EmptyInput(Model):
@@ -1857,8 +1863,8 @@ __all__ = [
     "IdentityIdInput",
     "MobileNumberInput",
     "FetchInput",
-    "BatchGetInput",
-    "ListInput",
+    "BatchGetOptions",
+    "ListIdentities",
     "EmptyInput",
     "IdentityList",
 ]

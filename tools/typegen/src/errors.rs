@@ -71,24 +71,14 @@ pub fn commonjs() -> String {
 
 /// `node/lib/generated/errors.d.ts`: the declarations of `errors.cjs` that `index.d.ts` exports.
 pub fn typescript() -> String {
-    let union: Vec<String> = ErrorKind::ALL
-        .iter()
-        .map(|k| format!("  | '{}'", k.as_str()))
-        .collect();
+    let union: Vec<String> = ErrorKind::ALL.iter().map(|k| format!("  | '{}'", k.as_str())).collect();
     let mut classes = String::new();
     for kind in ErrorKind::ALL {
         let doc = one_line(kind.description()).replace("*/", "* /");
         let _ = writeln!(classes, "/** {doc} */");
-        let _ = writeln!(
-            classes,
-            "export declare class {} extends ProveError {{}}",
-            class_name(kind)
-        );
+        let _ = writeln!(classes, "export declare class {} extends ProveError {{}}", class_name(kind));
     }
-    fill(
-        DTS_TEMPLATE,
-        &[("KIND_UNION", union.join("\n")), ("CLASSES", classes)],
-    )
+    fill(DTS_TEMPLATE, &[("KIND_UNION", union.join("\n")), ("CLASSES", classes)])
 }
 
 /// `python/prove_sdk/_generated/errors.py`.
@@ -140,14 +130,9 @@ mod tests {
         e.correlation_id = Some("c".into());
         e.operation = Some("o");
         let debug = format!("{e:?}");
-        let inner = debug
-            .strip_prefix("Error { ")
-            .and_then(|s| s.strip_suffix(" }"))
-            .expect("Error's Debug is a struct");
-        inner
-            .split(", ")
-            .filter_map(|part| part.split_once(": ").map(|(k, _)| k.to_owned()))
-            .collect()
+        let inner =
+            debug.strip_prefix("Error { ").and_then(|s| s.strip_suffix(" }")).expect("Error's Debug is a struct");
+        inner.split(", ").filter_map(|part| part.split_once(": ").map(|(k, _)| k.to_owned())).collect()
     }
 
     fn camel(snake: &str) -> String {
@@ -185,10 +170,8 @@ mod tests {
             assert!(cjs.contains(&doc) && dts.contains(&doc), "{name}: description");
         }
         // Kinds and classes in the core's order.
-        let order: Vec<usize> = ErrorKind::ALL
-            .iter()
-            .map(|k| py.find(&format!("class {}(", class_name(*k))).unwrap())
-            .collect();
+        let order: Vec<usize> =
+            ErrorKind::ALL.iter().map(|k| py.find(&format!("class {}(", class_name(*k))).unwrap()).collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(cjs.matches(" extends ProveError {}").count(), ErrorKind::ALL.len());
         assert_eq!(py.matches("(ProveError):").count(), ErrorKind::ALL.len());
@@ -199,17 +182,7 @@ mod tests {
         let fields = core_error_fields();
         assert_eq!(
             fields,
-            [
-                "kind",
-                "message",
-                "status",
-                "code",
-                "field",
-                "retry_after",
-                "request_id",
-                "correlation_id",
-                "operation"
-            ],
+            ["kind", "message", "status", "code", "field", "retry_after", "request_id", "correlation_id", "operation"],
             "prove_core::Error changed: update the templates and this list"
         );
         let (cjs, dts, py) = (commonjs(), typescript(), python());
@@ -245,10 +218,7 @@ mod tests {
         let py = python();
         for k in keys {
             assert!(py.contains(&format!("details.get(\"{k}\")")), "from_details does not read {k}");
-            assert!(
-                py.contains(&format!("(\"{k}\", ")) || k == "kind" || k == "message",
-                "to_dict does not write {k}"
-            );
+            assert!(py.contains(&format!("(\"{k}\", ")) || k == "kind" || k == "message", "to_dict does not write {k}");
         }
         assert!(py.contains("{\"kind\": self.kind, \"message\": self.message}"));
         assert_eq!(data["retryAfterMs"], 1500, "milliseconds on the wire");
@@ -257,11 +227,8 @@ mod tests {
 
     #[test]
     fn node_error_prefix_is_the_adapters() {
-        let src = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../bindings/node/src/lib.rs"
-        ))
-        .expect("bindings/node/src/lib.rs");
+        let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../bindings/node/src/lib.rs"))
+            .expect("bindings/node/src/lib.rs");
         assert!(
             src.contains(&format!("ERROR_PREFIX: &str = \"{NODE_ERROR_PREFIX}\"")),
             "the Node adapter's ERROR_PREFIX changed"

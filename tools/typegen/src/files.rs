@@ -80,10 +80,7 @@ pub fn check(root: &Path, files: &[Generated]) -> Drift {
             _ => drift.stale.push(f.path.to_owned()),
         }
     }
-    drift.orphans = files_in_generated_dirs(root)
-        .into_iter()
-        .filter(|p| !files.iter().any(|f| f.path == p))
-        .collect();
+    drift.orphans = files_in_generated_dirs(root).into_iter().filter(|p| !files.iter().any(|f| f.path == p)).collect();
     drift
 }
 
@@ -103,8 +100,7 @@ pub fn write(root: &Path, files: &[Generated]) -> std::io::Result<(Vec<String>, 
     let mut kept = Vec::new();
     for o in drift.orphans {
         let path = root.join(&o);
-        let generated = std::fs::read_to_string(&path)
-            .is_ok_and(|t| t.lines().take(5).any(|l| l.contains(MARKER)));
+        let generated = std::fs::read_to_string(&path).is_ok_and(|t| t.lines().take(5).any(|l| l.contains(MARKER)));
         if generated {
             std::fs::remove_file(&path)?;
             changed.push(format!("{o} (removed)"));
@@ -130,11 +126,7 @@ mod tests {
     fn every_generated_file_carries_the_marker_and_a_distinct_path() {
         let files = all();
         for f in &files {
-            assert!(
-                f.text.lines().take(5).any(|l| l.contains(MARKER)),
-                "{} has no generated marker",
-                f.path
-            );
+            assert!(f.text.lines().take(5).any(|l| l.contains(MARKER)), "{} has no generated marker", f.path);
             assert_eq!(files.iter().filter(|g| g.path == f.path).count(), 1);
         }
     }
@@ -158,15 +150,9 @@ mod tests {
         std::fs::create_dir_all(root.join("python/prove_sdk/_generated/__pycache__")).unwrap();
         let d = check(&root, &files);
         assert_eq!(d.stale, ["node/lib/errors.cjs"]);
-        assert_eq!(
-            d.orphans,
-            ["python/prove_sdk/_generated/mine.py", "python/prove_sdk/_generated/old.py"]
-        );
+        assert_eq!(d.orphans, ["python/prove_sdk/_generated/mine.py", "python/prove_sdk/_generated/old.py"]);
         let (changed, kept) = write(&root, &files).unwrap();
-        assert_eq!(
-            changed,
-            ["node/lib/errors.cjs", "python/prove_sdk/_generated/old.py (removed)"]
-        );
+        assert_eq!(changed, ["node/lib/errors.cjs", "python/prove_sdk/_generated/old.py (removed)"]);
         assert_eq!(kept, ["python/prove_sdk/_generated/mine.py"]);
         assert!(root.join("python/prove_sdk/_generated/mine.py").exists());
         let _ = std::fs::remove_dir_all(&root);

@@ -12,15 +12,13 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use prove_core::api::methods::describe;
 use prove_core::dispatch;
-use prove_core::models::meta::{FieldMeta, ENUMS, MODELS};
+use prove_core::models::meta::{FieldMeta, ModelMeta, ENUMS, MODELS};
 
 mod errors;
 mod files;
-mod inputs;
 mod python;
-
-use inputs::{InputMeta, INPUTS};
 
 const USAGE: &str = "usage: prove-typegen write|check [--root DIR] | ts | methods-json";
 
@@ -91,16 +89,9 @@ fn check(root: &std::path::Path) -> ExitCode {
 
 /// The TypeScript form of a metadata type expression.
 fn ts_type(expr: &str) -> String {
-    if let Some(inner) = expr
-        .strip_prefix("array<")
-        .and_then(|r| r.strip_suffix('>'))
-    {
+    if let Some(inner) = expr.strip_prefix("array<").and_then(|r| r.strip_suffix('>')) {
         let t = ts_type(inner);
-        return if t.contains(' ') {
-            format!("Array<{t}>")
-        } else {
-            format!("{t}[]")
-        };
+        return if t.contains(' ') { format!("Array<{t}>") } else { format!("{t}[]") };
     }
     if let Some(inner) = expr.strip_prefix("map<").and_then(|r| r.strip_suffix('>')) {
         return format!("Record<string, {}>", ts_type(inner));
@@ -134,13 +125,8 @@ fn jsdoc(out: &mut String, indent: &str, doc: &str) {
 }
 
 fn field_name(wire: &str) -> String {
-    let plain = wire
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && wire
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    let plain = wire.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && wire.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
     if plain {
         wire.to_owned()
     } else {
@@ -157,10 +143,6 @@ fn interface(out: &mut String, name: &str, doc: &str, fields: &[FieldMeta]) {
         let _ = writeln!(out, "  {}{opt}: {};", field_name(f.wire), ts_type(f.ty));
     }
     let _ = writeln!(out, "}}\n");
-}
-
-fn input_interface(out: &mut String, i: &InputMeta) {
-    interface(out, i.name, i.doc, i.fields);
 }
 
 /// `flow.start` → (`flow`, `start`).
@@ -188,33 +170,18 @@ fn groups() -> Vec<&'static str> {
     gs
 }
 
-fn request_has_field(type_name: &str, wire: &str) -> bool {
-    MODELS
-        .iter()
-        .find(|m| m.name == type_name)
-        .map(|m| m.fields)
-        .or_else(|| {
-            INPUTS
-                .iter()
-                .find(|i| i.name == type_name)
-                .map(|i| i.fields)
-        })
-        .is_some_and(|fs| fs.iter().any(|f| f.wire == wire))
+/// The inputs of methods addressed by path or query, and composite outputs, as the core
+/// declares them (`prove_core::api::inputs` and `pages`).
+pub(crate) const INPUTS: &[ModelMeta] = prove_core::api::inputs::DESCRIBED;
+
+/// Whether the input type of a method has the field `wire`.
+pub(crate) fn request_has_field(type_name: &str, wire: &str) -> bool {
+    describe(type_name).is_some_and(|m| m.fields.iter().any(|f| f.wire == wire))
 }
 
 /// Whether the request of the method may be omitted (no required field).
 fn request_optional(type_name: &str) -> bool {
-    MODELS
-        .iter()
-        .find(|m| m.name == type_name)
-        .map(|m| m.fields)
-        .or_else(|| {
-            INPUTS
-                .iter()
-                .find(|i| i.name == type_name)
-                .map(|i| i.fields)
-        })
-        .is_some_and(|fs| fs.iter().all(|f| !f.required))
+    describe(type_name).is_some_and(|m| m.fields.iter().all(|f| !f.required))
 }
 
 fn typescript() -> String {
@@ -248,11 +215,9 @@ fn typescript() -> String {
         interface(&mut out, m.name, m.doc, m.fields);
     }
 
-    out.push_str(
-        "// ---- inputs of methods addressed by path or query, and composite outputs ----\n\n",
-    );
+    out.push_str("// ---- inputs of methods addressed by path or query, and composite outputs ----\n\n");
     for i in INPUTS {
-        input_interface(&mut out, i);
+        interface(&mut out, i.name, i.doc, i.fields);
     }
 
     out.push_str("// ---- methods ----\n\n");
@@ -275,17 +240,15 @@ fn typescript() -> String {
         .filter(|m| request_has_field(m.request_type, "clientRequestId"))
         .map(|m| format!("{:?}", m.name))
         .collect();
-    let _ = writeln!(
-        out,
-        "export type MethodsWithClientRequestId = {};\n",
-        with_id.join(" | ")
-    );
+    let _ = writeln!(out, "export type MethodsWithClientRequestId = {};\n", with_id.join(" | "));
 
     out.push_str("/** Options of one call. */\n");
     out.push_str("export interface CallOptions {\n");
     out.push_str("  /** Total time of this call in milliseconds, retries included. */\n  timeoutMs?: number;\n");
     out.push_str("  /** Time limit of one attempt in milliseconds (reads and status polls retry after it). */\n  attemptTimeoutMs?: number;\n");
-    out.push_str("  /** Retries after the first attempt for this call; 0 switches retries off. */\n  retries?: number;\n");
+    out.push_str(
+        "  /** Retries after the first attempt for this call; 0 switches retries off. */\n  retries?: number;\n",
+    );
     out.push_str("  /** Sent as `clientRequestId` when the request has that field and does not set it. */\n  clientRequestId?: string;\n");
     out.push_str("}\n\n");
 
@@ -294,16 +257,8 @@ fn typescript() -> String {
         let _ = writeln!(out, "export interface {} {{", group_type(g));
         for m in dispatch::methods().iter().filter(|m| split(m.name).0 == g) {
             let (_, method) = split(m.name);
-            let _ = writeln!(
-                out,
-                "  /** `{}` (Prove operation `{}`). */",
-                m.name, m.operation_id
-            );
-            let q = if request_optional(m.request_type) {
-                "?"
-            } else {
-                ""
-            };
+            let _ = writeln!(out, "  /** `{}` (Prove operation `{}`). */", m.name, m.operation_id);
+            let q = if request_optional(m.request_type) { "?" } else { "" };
             let _ = writeln!(
                 out,
                 "  {method}(request{q}: {}, options?: CallOptions): Promise<{}>;",
@@ -357,8 +312,7 @@ mod tests {
     fn every_method_type_is_described() {
         for m in dispatch::methods() {
             for t in [m.request_type, m.response_type] {
-                let known =
-                    MODELS.iter().any(|x| x.name == t) || INPUTS.iter().any(|x| x.name == t);
+                let known = MODELS.iter().any(|x| x.name == t) || INPUTS.iter().any(|x| x.name == t);
                 assert!(known, "{} uses {t}, which has no description", m.name);
             }
         }
@@ -366,24 +320,15 @@ mod tests {
 
     #[test]
     fn every_reference_resolves() {
-        let mut exprs: Vec<&str> = MODELS
-            .iter()
-            .flat_map(|m| m.fields.iter().map(|f| f.ty))
-            .collect();
+        let mut exprs: Vec<&str> = MODELS.iter().flat_map(|m| m.fields.iter().map(|f| f.ty)).collect();
         exprs.extend(INPUTS.iter().flat_map(|i| i.fields.iter().map(|f| f.ty)));
         for e in exprs {
             let mut inner = e;
-            while let Some(x) = inner
-                .strip_prefix("array<")
-                .or_else(|| inner.strip_prefix("map<"))
-            {
+            while let Some(x) = inner.strip_prefix("array<").or_else(|| inner.strip_prefix("map<")) {
                 inner = x.strip_suffix('>').unwrap_or(x);
             }
             if let Some(r) = inner.strip_prefix("ref:") {
-                assert!(
-                    MODELS.iter().any(|m| m.name == r) || INPUTS.iter().any(|i| i.name == r),
-                    "{r}"
-                );
+                assert!(MODELS.iter().any(|m| m.name == r) || INPUTS.iter().any(|i| i.name == r), "{r}");
             }
             if let Some(r) = inner.strip_prefix("enum:") {
                 assert!(ENUMS.iter().any(|x| x.name == r), "{r}");
@@ -396,10 +341,7 @@ mod tests {
     fn type_expressions_map_to_typescript() {
         assert_eq!(ts_type("array<ref:Address>"), "Address[]");
         assert_eq!(ts_type("map<object>"), "Record<string, JsonValue>");
-        assert_eq!(
-            ts_type("array<map<string>>"),
-            "Array<Record<string, string>>"
-        );
+        assert_eq!(ts_type("array<map<string>>"), "Array<Record<string, string>>");
         assert_eq!(ts_type("enum:FlowType"), "FlowType");
         assert_eq!(field_name("x-y"), "\"x-y\"");
     }
