@@ -191,6 +191,7 @@ pub async fn call_json(client: &Client, method: &str, input: Value) -> Result<Va
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::inputs::{EmptyInput, ProveIdInput};
     use crate::models::{CompleteRequest, StartRequest};
 
     #[test]
