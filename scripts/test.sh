@@ -40,6 +40,12 @@ fi
 python3 tools/codegen/gen_models.py >/dev/null
 git diff --exit-code -- core/src/models/generated.rs core/src/models/meta.rs core/src/ops.rs tests/schema/api.json
 
+step "formatting (rustfmt.toml) and lints (clippy, warnings are errors)"
+cargo fmt --all --check
+(cd fuzz && cargo fmt --check)
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p prove-core --features uniffi --all-targets --locked -- -D warnings
+
 step "cargo test --workspace"
 cargo test --workspace --locked
 
