@@ -41,6 +41,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default upper bound of one response body: 4 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// Longest `User-Agent` suffix accepted, in characters (printable ASCII only).
+pub const MAX_USER_AGENT_SUFFIX: usize = 256;
 
 /// A Prove environment, or any base URL (for example the sandbox emulator).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -406,13 +408,17 @@ impl ConfigBuilder {
     }
 
     /// Any base URL, e.g. the sandbox emulator's; same as `environment(Environment::Custom(url))`.
+    /// It must be an absolute `http://` or `https://` URL without a user name or password
+    /// (checked by [`ConfigBuilder::build`]: credentials there would be shown wherever the base
+    /// URL is, and are not how Prove authenticates).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.environment = Environment::Custom(url.into());
         self
     }
 
     /// Token endpoint. Absolute URLs are used as given; a path is resolved against the base URL
-    /// (an absolute path such as `/token` lands at the host root). Default: `/token`.
+    /// (an absolute path such as `/token` lands at the host root). Default: `/token`. Like the
+    /// base URL, it may not carry a user name or password.
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
         self.token_url = Some(url.into());
         self
@@ -442,7 +448,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// Appended to the `User-Agent`, e.g. `node/20.1` (bindings add their host language).
+    /// Appended to the `User-Agent`, e.g. `node/20.1` (bindings add their host language): at most
+    /// [`MAX_USER_AGENT_SUFFIX`] printable ASCII characters (checked by [`ConfigBuilder::build`]).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
         self
@@ -469,6 +476,11 @@ impl ConfigBuilder {
             if t.contains("://") {
                 check_url("token_url", t)?;
             }
+            // A relative token URL (`//user:pw@host/token`) can bring userinfo in too.
+            let joined = reqwest::Url::parse(self.environment.base_url()).and_then(|b| b.join(t));
+            if joined.is_ok_and(|u| has_userinfo(&u)) {
+                return Err(userinfo_error("token_url"));
+            }
         }
         if self.timeout.is_zero() {
             return Err(Error::validation("timeout", "must be greater than zero"));
@@ -482,6 +494,13 @@ impl ConfigBuilder {
         if let Some(s) = &self.user_agent_suffix {
             if s.chars().any(|c| c.is_control()) {
                 return Err(Error::validation("user_agent_suffix", "must not contain control characters"));
+            }
+            // Every request carries it: a huge or non-ASCII value makes every call fail.
+            if s.len() > MAX_USER_AGENT_SUFFIX || !s.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+                return Err(Error::validation(
+                    "user_agent_suffix",
+                    format!("must be at most {MAX_USER_AGENT_SUFFIX} printable ASCII characters"),
+                ));
             }
         }
         Ok(Config {
@@ -501,9 +520,19 @@ impl ConfigBuilder {
 
 fn check_url(field: &'static str, url: &str) -> Result<()> {
     match reqwest::Url::parse(url) {
+        Ok(u) if has_userinfo(&u) => Err(userinfo_error(field)),
         Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => Ok(()),
         _ => Err(Error::validation(field, "must be an absolute http:// or https:// URL")),
     }
+}
+
+fn has_userinfo(u: &reqwest::Url) -> bool {
+    !u.username().is_empty() || u.password().is_some()
+}
+
+/// Never repeats the URL: it holds the password.
+fn userinfo_error(field: &'static str) -> Error {
+    Error::validation(field, "must not contain a user name or password (user:password@)")
 }
 
 #[cfg(test)]
@@ -558,6 +587,36 @@ mod tests {
         assert!(dbg.contains("client_secret: <redacted>"), "{dbg}");
         assert!(cfg.user_agent().starts_with("prove-sdk-rust/"));
         assert!(cfg.user_agent().ends_with(" node/20.1"));
+    }
+
+    #[test]
+    fn urls_with_userinfo_are_refused_without_echo() {
+        let b = Config::builder().client_id("cid").client_secret("s");
+        for (builder, field) in [
+            (b.clone().base_url("https://user:hunter2@example.com"), "base_url"),
+            (b.clone().base_url("http://user@127.0.0.1:9"), "base_url"),
+            (b.clone().base_url("http://:hunter2@127.0.0.1:9"), "base_url"),
+            (b.clone().token_url("https://user:hunter2@example.com/token"), "token_url"),
+            (b.clone().base_url("http://127.0.0.1:9").token_url("//user:hunter2@example.com/token"), "token_url"),
+        ] {
+            let e = builder.build().unwrap_err();
+            assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some(field)), "{e}");
+            assert!(!e.message.contains("hunter2") && !e.message.contains("user@"), "{e}");
+        }
+        // An @ in the path or query is not userinfo.
+        let c = b.clone().base_url("http://127.0.0.1:9/a@b").token_url("/token?x=a@b").build().unwrap();
+        assert_eq!(c.base_url(), "http://127.0.0.1:9/a@b");
+    }
+
+    #[test]
+    fn user_agent_suffix_is_short_printable_ascii() {
+        let b = Config::builder().client_id("cid").client_secret("s");
+        let longest = "a".repeat(MAX_USER_AGENT_SUFFIX);
+        assert!(b.clone().user_agent_suffix(longest.as_str()).build().unwrap().user_agent().ends_with(&longest));
+        for bad in ["a".repeat(MAX_USER_AGENT_SUFFIX + 1), "x".repeat(1 << 20), "caf\u{e9}".into(), "a\tb".into()] {
+            let e = b.clone().user_agent_suffix(bad).build().unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("user_agent_suffix"), "{e}");
+        }
     }
 
     #[test]

@@ -5,30 +5,41 @@
 //!
 //! - [`settings`]: client settings and per-call options in plain units (milliseconds, counts,
 //!   strings) → [`Config`](crate::Config) / a per-call [`Client`] handle, including the
-//!   environment lookup of `from_env`, with range checks naming the field;
+//!   environment lookup of `from_env`, with errors naming the field as the host spells it
+//!   (`clientSecret`), and the names of every setting ([`SettingGroup`]) so that a binding
+//!   refuses an unknown one with a suggestion (`baseURL` → "did you mean baseUrl?");
+//! - [`cancel`]: a [`CancelToken`] the host cancels (an `AbortSignal`, a cancelled asyncio task
+//!   or coroutine) and [`cancellable`] racing any call against tokens, dropping the call (and its
+//!   HTTP request) when one is cancelled;
+//! - [`handle`]: [`ClientHandle`], the client with `close()`: calls in flight are cancelled,
+//!   later ones refused (`Transport`, "the client is closed");
 //! - [`error`]: the error as data ([`ErrorData`]), every field of [`Error`] in one serialisable
 //!   form; the kinds are [`ErrorKind::ALL`];
 //! - [`cursor`]: the identity listing as a cursor driven page by page (from any runtime, sync or
 //!   async);
 //! - [`webhook`]: verification from a list of secrets and options, and signed test deliveries;
 //! - [`logging`]: the core's redacted log events as plain records handed to callbacks;
-//! - the method table ([`methods`]) and [`call`] / [`call_text`] to run a method by name with
-//!   JSON in and out, and [`guard`] so that no panic ever crosses into a host.
+//! - the method table ([`methods`]) and [`call`] / [`call_text`] / [`call_cancellable`] to run a
+//!   method by name with JSON in and out, and [`guard`] so that no panic ever crosses into a host.
 use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 
+pub mod cancel;
 pub mod cursor;
 pub mod error;
+pub mod handle;
 pub mod logging;
 pub mod settings;
 pub mod webhook;
 
 pub use crate::api::methods::{all as methods, find as find_method, MethodInfo};
+pub use cancel::{cancellable, CancelToken};
 pub use cursor::IdentityCursor;
 pub use error::ErrorData;
-pub use settings::{CallSettings, ClientSettings, RetrySettings};
+pub use handle::ClientHandle;
+pub use settings::{CallSettings, ClientSettings, RetrySettings, SettingGroup};
 
 /// Runs `f`, turning a panic into an `Api` error ("internal error in `what`") so that it never
 /// unwinds into the host language.
@@ -61,6 +72,18 @@ pub async fn call(client: &Client, name: &str, input: Value, settings: Option<&C
         None => client.clone(),
     };
     crate::dispatch::call_json(&client, name, input).await
+}
+
+/// [`call`] raced against `cancel`: once it is cancelled the call is dropped (its HTTP request
+/// abandoned) and `cancel`'s error returned; when it is cancelled already, nothing is sent.
+pub async fn call_cancellable(
+    client: &Client,
+    name: &str,
+    input: Value,
+    settings: Option<&CallSettings>,
+    cancel: &CancelToken,
+) -> Result<Value> {
+    cancellable(call(client, name, input, settings), &[cancel]).await
 }
 
 /// [`call`] with the input and output as JSON text (empty input text is no input).

@@ -1,8 +1,12 @@
 //! Client settings and per-call options in plain units, as every binding receives them from its
 //! host (milliseconds as numbers, counts, strings), turned into a [`Config`] or a per-call
-//! [`Client`] handle. Range checks name the setting as the host spells it in camelCase
-//! (`timeoutMs`, `retry.maxBackoffMs`); the checks of [`ConfigBuilder::build`] name the core's
-//! settings (`client_secret`).
+//! [`Client`] handle. Every error names the setting as the host spells it in camelCase
+//! (`timeoutMs`, `retry.maxBackoffMs`, `clientSecret`): the checks of [`ConfigBuilder::build`],
+//! which name the core's settings (`client_secret`), are renamed through [`BINDING_FIELD_NAMES`].
+//!
+//! The names of the settings are listed here too ([`SettingGroup`]), so that each binding refuses
+//! a setting it does not know, with a suggestion, instead of silently ignoring it: a misspelt
+//! `baseURL` would otherwise send the credentials to Prove's default environment.
 use std::fmt;
 use std::time::Duration;
 
@@ -15,6 +19,256 @@ pub const MAX_MILLIS: f64 = 86_400_000.0 * 365.0;
 
 /// The largest response size limit a setting accepts: 1 GiB.
 pub const MAX_RESPONSE_BYTES: f64 = 1024.0 * 1024.0 * 1024.0;
+
+/// The settings of a client, as bindings name them (camelCase).
+pub const CLIENT_SETTINGS: &[&str] = &[
+    "clientId",
+    "clientSecret",
+    "environment",
+    "baseUrl",
+    "tokenUrl",
+    "timeoutMs",
+    "connectTimeoutMs",
+    "attemptTimeoutMs",
+    "retry",
+    "userAgentSuffix",
+    "maxResponseBytes",
+];
+
+/// The settings of a client built from the environment: those of [`CLIENT_SETTINGS`] except the
+/// credentials and the environment, which come from `PROVE_*` variables.
+pub const FROM_ENV_SETTINGS: &[&str] =
+    &["tokenUrl", "timeoutMs", "connectTimeoutMs", "attemptTimeoutMs", "retry", "userAgentSuffix", "maxResponseBytes"];
+
+/// The fields of a retry policy (`retry: {...}` of a client).
+pub const RETRY_SETTINGS: &[&str] = &["maxRetries", "initialBackoffMs", "maxBackoffMs"];
+
+/// The options of one call: the [`CallSettings`] (`retries` standing for `retry.maxRetries`),
+/// `clientRequestId` (sent as the request's field when it has one) and `signal` (the host's
+/// cancellation, mapped to a [`CancelToken`](super::CancelToken)).
+pub const CALL_SETTINGS: &[&str] = &["timeoutMs", "attemptTimeoutMs", "retries", "clientRequestId", "signal"];
+
+/// The options of a logger (`level`: `debug` or `warn`).
+pub const LOGGER_SETTINGS: &[&str] = &["level"];
+
+/// A group of setting names a binding checks an object's keys against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SettingGroup {
+    /// [`CLIENT_SETTINGS`].
+    Client,
+    /// [`FROM_ENV_SETTINGS`].
+    ClientFromEnv,
+    /// [`RETRY_SETTINGS`], reported under `retry.`.
+    Retry,
+    /// [`CALL_SETTINGS`].
+    Call,
+    /// [`LOGGER_SETTINGS`].
+    Logger,
+}
+
+/// How many characters of an unknown key an error repeats.
+const MAX_SHOWN_KEY: usize = 64;
+
+impl SettingGroup {
+    /// Every group.
+    pub const ALL: [SettingGroup; 5] = [
+        SettingGroup::Client,
+        SettingGroup::ClientFromEnv,
+        SettingGroup::Retry,
+        SettingGroup::Call,
+        SettingGroup::Logger,
+    ];
+
+    /// The stable name bindings pass: `client`, `fromEnv`, `retry`, `call`, `logger`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SettingGroup::Client => "client",
+            SettingGroup::ClientFromEnv => "fromEnv",
+            SettingGroup::Retry => "retry",
+            SettingGroup::Call => "call",
+            SettingGroup::Logger => "logger",
+        }
+    }
+
+    /// The group named `name` (see [`SettingGroup::as_str`]).
+    pub fn from_name(name: &str) -> Option<SettingGroup> {
+        SettingGroup::ALL.into_iter().find(|g| g.as_str() == name)
+    }
+
+    /// The setting names of the group, in camelCase.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            SettingGroup::Client => CLIENT_SETTINGS,
+            SettingGroup::ClientFromEnv => FROM_ENV_SETTINGS,
+            SettingGroup::Retry => RETRY_SETTINGS,
+            SettingGroup::Call => CALL_SETTINGS,
+            SettingGroup::Logger => LOGGER_SETTINGS,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            SettingGroup::Client | SettingGroup::ClientFromEnv => "a client setting",
+            SettingGroup::Retry => "a retry setting",
+            SettingGroup::Call => "a per-call option",
+            SettingGroup::Logger => "a logger option",
+        }
+    }
+
+    /// Whether `key` is a setting of the group (exactly as spelt).
+    pub fn contains(self, key: &str) -> bool {
+        self.names().contains(&key)
+    }
+
+    /// `Ok` when `key` is a setting of the group; else a `Validation` error naming the key (as
+    /// `retry.<key>` in the retry group; at most 64 characters of it, control characters
+    /// replaced) and suggesting the setting most likely meant: `baseURL` → "did you mean
+    /// baseUrl?", `timeout` → "did you mean timeoutMs?".
+    pub fn check(self, key: &str) -> Result<()> {
+        if self.contains(key) {
+            return Ok(());
+        }
+        let shown = shown_key(key);
+        let field = if self == SettingGroup::Retry { format!("retry.{shown}") } else { shown };
+        let what = self.what();
+        let message = if self == SettingGroup::ClientFromEnv && CLIENT_SETTINGS.contains(&key) {
+            "is not an option of fromEnv: the credentials and the environment are read from \
+             PROVE_CLIENT_ID, PROVE_CLIENT_SECRET and PROVE_BASE_URL or PROVE_ENV"
+                .to_owned()
+        } else if let Some(s) = suggest(key, self.names()) {
+            format!("is not {what}; did you mean {s}?")
+        } else if let Some(other) = self.elsewhere(key) {
+            format!("is not {what} (it is {})", other.what())
+        } else {
+            format!("is not {what} (known: {})", self.names().join(", "))
+        };
+        Err(Error::validation(field, message))
+    }
+
+    /// Checks every key of an object; the first unknown one is the error.
+    pub fn check_all<'a>(self, keys: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        keys.into_iter().try_for_each(|k| self.check(k))
+    }
+
+    /// The other group a misplaced key belongs to: a per-call option given to a client, or a
+    /// client setting given to a call.
+    fn elsewhere(self, key: &str) -> Option<SettingGroup> {
+        let other = match self {
+            SettingGroup::Client | SettingGroup::ClientFromEnv => SettingGroup::Call,
+            SettingGroup::Call => SettingGroup::Client,
+            SettingGroup::Retry | SettingGroup::Logger => return None,
+        };
+        other.contains(key).then_some(other)
+    }
+}
+
+/// At most [`MAX_SHOWN_KEY`] characters of `key`, control characters replaced by `?`.
+fn shown_key(key: &str) -> String {
+    let mut out: String = key.chars().take(MAX_SHOWN_KEY).map(|c| if c.is_control() { '?' } else { c }).collect();
+    if key.chars().nth(MAX_SHOWN_KEY).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// The known name `key` most likely stands for: the same name in another case
+/// (`baseURL` → `baseUrl`), else the nearest by edit distance when it is close (at most a third
+/// of the longer of the two, at least 1), else a name that contains the key or is contained in it
+/// (`secret` → `clientSecret`; at least 4 characters), else one starting the same way (`retries`
+/// → `retry`). `None` when nothing is close.
+pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    let key: String = key.chars().take(MAX_SHOWN_KEY).collect::<String>().to_lowercase();
+    if key.is_empty() {
+        return None;
+    }
+    let lower: Vec<(String, &'static str)> = known.iter().map(|k| (k.to_lowercase(), *k)).collect();
+    let near = lower
+        .iter()
+        .map(|(l, k)| (edit_distance(&key, l), *k, l.chars().count()))
+        .filter(|(d, _, len)| *d <= ((*len).max(key.chars().count()) / 3).max(1))
+        .min_by_key(|(d, _, _)| *d);
+    if let Some((_, k, _)) = near {
+        return Some(k);
+    }
+    let containing = lower
+        .iter()
+        .filter(|(l, _)| {
+            let shorter = l.chars().count().min(key.chars().count());
+            shorter >= 4 && (l.contains(key.as_str()) || key.contains(l.as_str()))
+        })
+        .min_by_key(|(l, _)| l.len());
+    if let Some((_, k)) = containing {
+        return Some(k);
+    }
+    // Another form of the same word (`retries` ↔ `retry`): a shared start of at least 4
+    // characters and two thirds of the shorter.
+    lower
+        .iter()
+        .map(|(l, k)| (l.chars().zip(key.chars()).take_while(|(a, b)| a == b).count(), l.chars().count(), *k))
+        .filter(|(common, len, _)| *common >= 4 && *common * 3 >= (*len).min(key.chars().count()) * 2)
+        .max_by_key(|(common, _, _)| *common)
+        .map(|(_, _, k)| k)
+}
+
+/// Edit distance by characters, a swap of two neighbours counting as one edit (optimal string
+/// alignment): `levle` is one edit from `level`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // Rows i-2, i-1 and i of the table.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j - 1] + cost).min(prev[j] + 1).min(cur[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The names [`ConfigBuilder::build`] and [`Client::new`] give their settings in errors, and the
+/// names the bindings' users know them by. One table for every binding.
+pub const BINDING_FIELD_NAMES: &[(&str, &str)] = &[
+    ("client_id", "clientId"),
+    ("client_secret", "clientSecret"),
+    ("base_url", "baseUrl"),
+    ("token_url", "tokenUrl"),
+    ("timeout", "timeoutMs"),
+    ("connect_timeout", "connectTimeoutMs"),
+    ("attempt_timeout", "attemptTimeoutMs"),
+    ("user_agent_suffix", "userAgentSuffix"),
+    ("max_response_bytes", "maxResponseBytes"),
+];
+
+/// The binding's name of a setting the core names `core_name` (unchanged when not in
+/// [`BINDING_FIELD_NAMES`], e.g. `PROVE_CLIENT_ID` or `environment`).
+pub fn binding_field_name(core_name: &str) -> &str {
+    BINDING_FIELD_NAMES.iter().find(|(c, _)| *c == core_name).map_or(core_name, |(_, b)| b)
+}
+
+/// `e` with its field (and the field at the head of its message) renamed by
+/// [`binding_field_name`].
+pub fn rename_field(mut e: Error) -> Error {
+    let Some(field) = e.field.as_deref() else { return e };
+    let renamed = binding_field_name(field);
+    if renamed == field {
+        return e;
+    }
+    if let Some(rest) = e.message.strip_prefix(field).and_then(|r| r.strip_prefix(": ")) {
+        e.message = format!("{renamed}: {rest}");
+    }
+    e.field = Some(renamed.to_owned());
+    e
+}
 
 /// Retry settings of a client or of one call. Unset fields keep the base policy (the client's,
 /// or [`RetryPolicy::default`]: 2 retries, 200 ms initial backoff, 5 s maximum backoff).
@@ -99,8 +353,23 @@ impl fmt::Debug for ClientSettings {
 }
 
 impl ClientSettings {
-    /// The configuration these settings describe.
+    /// The configuration these settings describe. Errors name the settings as bindings do
+    /// (`clientSecret`, not `client_secret`).
     pub fn to_config(&self) -> Result<Config> {
+        self.build_config().map_err(rename_field)
+    }
+
+    /// The client these settings describe (see [`ClientSettings::to_config`]).
+    pub fn to_client(&self) -> Result<Client> {
+        Client::new(self.to_config()?).map_err(rename_field)
+    }
+
+    /// The client [`ClientSettings::to_config_from_env`] describes.
+    pub fn to_client_from_env(&self, lookup: impl Fn(&str) -> Option<String>) -> Result<Client> {
+        Client::new(self.to_config_from_env(lookup)?).map_err(rename_field)
+    }
+
+    fn build_config(&self) -> Result<Config> {
         let mut b = Config::builder();
         if let Some(id) = &self.client_id {
             b = b.client_id(id.clone());
@@ -121,7 +390,7 @@ impl ClientSettings {
     /// `PROVE_ENV`); every other setting from `self` (its credentials and environment are
     /// ignored). Bindings pass the process environment as their host sees it.
     pub fn to_config_from_env(&self, lookup: impl Fn(&str) -> Option<String>) -> Result<Config> {
-        self.apply_options(Config::builder_from_lookup(lookup)?)?.build()
+        self.apply_options(Config::builder_from_lookup(lookup)?)?.build().map_err(rename_field)
     }
 
     /// Applies the settings other than credentials and environment.
@@ -269,7 +538,11 @@ mod tests {
             (ClientSettings { max_response_bytes: Some(1.5), ..settings() }, "maxResponseBytes"),
             (ClientSettings { max_response_bytes: Some(f64::INFINITY), ..settings() }, "maxResponseBytes"),
             (ClientSettings { max_response_bytes: Some(MAX_RESPONSE_BYTES + 1.0), ..settings() }, "maxResponseBytes"),
-            (ClientSettings { client_secret: None, ..settings() }, "client_secret"),
+            (ClientSettings { client_secret: None, ..settings() }, "clientSecret"),
+            (ClientSettings { client_id: Some(" ".into()), ..settings() }, "clientId"),
+            (ClientSettings { base_url: Some("http://u:p@127.0.0.1:9".into()), ..settings() }, "baseUrl"),
+            (ClientSettings { token_url: Some("ftp://127.0.0.1/token".into()), ..settings() }, "tokenUrl"),
+            (ClientSettings { user_agent_suffix: Some("x".repeat(300)), ..settings() }, "userAgentSuffix"),
             (ClientSettings { base_url: None, environment: Some("mars".into()), ..settings() }, "environment"),
         ] {
             let e = s.to_config().unwrap_err();
@@ -299,6 +572,120 @@ mod tests {
         assert_eq!(c.timeout(), Duration::from_secs(2));
         let e = s.to_config_from_env(|_| None).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("PROVE_CLIENT_ID"));
+    }
+
+    fn refusal(group: SettingGroup, key: &str) -> Error {
+        let e = group.check(key).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Validation);
+        e
+    }
+
+    #[test]
+    fn every_listed_setting_is_accepted() {
+        for g in SettingGroup::ALL {
+            assert_eq!(SettingGroup::from_name(g.as_str()), Some(g));
+            g.check_all(g.names().iter().copied()).unwrap();
+        }
+        assert_eq!(SettingGroup::from_name("Client"), None);
+        // fromEnv takes the client settings other than credentials and environment.
+        for name in FROM_ENV_SETTINGS {
+            assert!(CLIENT_SETTINGS.contains(name), "{name}");
+        }
+        for name in ["clientId", "clientSecret", "environment", "baseUrl"] {
+            let e = refusal(SettingGroup::ClientFromEnv, name);
+            assert_eq!(e.field.as_deref(), Some(name));
+            assert!(e.message.contains("PROVE_BASE_URL"), "{e}");
+        }
+    }
+
+    #[test]
+    fn unknown_settings_are_refused_with_the_likely_one() {
+        for (group, key, field, meant) in [
+            (SettingGroup::Client, "baseURL", "baseURL", "baseUrl"),
+            (SettingGroup::Client, "BaseUrl", "BaseUrl", "baseUrl"),
+            (SettingGroup::Client, "timeoutMS", "timeoutMS", "timeoutMs"),
+            (SettingGroup::Client, "timeout", "timeout", "timeoutMs"),
+            (SettingGroup::Client, "clientSecert", "clientSecert", "clientSecret"),
+            (SettingGroup::Client, "secret", "secret", "clientSecret"),
+            (SettingGroup::Client, "tokenURL", "tokenURL", "tokenUrl"),
+            (SettingGroup::Client, "retries", "retries", "retry"),
+            (SettingGroup::Client, "userAgent", "userAgent", "userAgentSuffix"),
+            (SettingGroup::ClientFromEnv, "timeoutMS", "timeoutMS", "timeoutMs"),
+            (SettingGroup::Call, "timeout", "timeout", "timeoutMs"),
+            (SettingGroup::Call, "retry", "retry", "retries"),
+            (SettingGroup::Call, "clientRequestID", "clientRequestID", "clientRequestId"),
+            (SettingGroup::Call, "signa", "signa", "signal"),
+            (SettingGroup::Retry, "maxRetry", "retry.maxRetry", "maxRetries"),
+            (SettingGroup::Retry, "retries", "retry.retries", "maxRetries"),
+            (SettingGroup::Logger, "levle", "levle", "level"),
+        ] {
+            let e = refusal(group, key);
+            assert_eq!(e.field.as_deref(), Some(field), "{e}");
+            assert!(e.message.ends_with(&format!("; did you mean {meant}?")), "{group:?} {key}: {e}");
+        }
+    }
+
+    #[test]
+    fn misplaced_and_unrelated_keys_say_what_is_known() {
+        let e = refusal(SettingGroup::Client, "signal");
+        assert_eq!(e.message, "signal: is not a client setting (it is a per-call option)");
+        let e = refusal(SettingGroup::Call, "baseUrl");
+        assert_eq!(e.message, "baseUrl: is not a per-call option (it is a client setting)");
+        let e = refusal(SettingGroup::Call, "zzz");
+        assert_eq!(
+            e.message,
+            "zzz: is not a per-call option (known: timeoutMs, attemptTimeoutMs, retries, clientRequestId, signal)"
+        );
+        // Short keys get no guess from containment.
+        assert!(refusal(SettingGroup::Client, "url").message.contains("(known: "));
+        assert_eq!(suggest("", CLIENT_SETTINGS), None);
+        // Long keys are cut, control characters replaced; the suggestion still works on the cut.
+        let long = format!("baseURL{}", "x".repeat(5000));
+        let e = refusal(SettingGroup::Client, &long);
+        let field = e.field.unwrap();
+        assert_eq!(field.chars().count(), 65, "{field}");
+        assert!(field.ends_with('…') && e.message.len() < 400);
+        assert_eq!(
+            (edit_distance("levle", "level"), edit_distance("", "ab"), edit_distance("kitten", "sitting")),
+            (1, 2, 3)
+        );
+        let e = refusal(SettingGroup::Call, "a\r\nb");
+        assert_eq!(e.field.as_deref(), Some("a??b"));
+    }
+
+    #[test]
+    fn config_errors_name_the_binding_settings() {
+        // Every name the core's checks use maps to a setting bindings know.
+        for (core, binding) in BINDING_FIELD_NAMES {
+            assert!(CLIENT_SETTINGS.contains(binding), "{core} → {binding}");
+            assert_eq!(binding_field_name(core), *binding);
+        }
+        assert_eq!(binding_field_name("PROVE_CLIENT_ID"), "PROVE_CLIENT_ID");
+        let e = rename_field(Error::validation("client_secret", "is required"));
+        assert_eq!((e.field.as_deref(), e.message.as_str()), (Some("clientSecret"), "clientSecret: is required"));
+        let e = rename_field(Error::validation("environment", "expected uat-us"));
+        assert_eq!(e.message, "environment: expected uat-us");
+        let e = rename_field(Error::new(ErrorKind::Transport, "client_secret: no field"));
+        assert_eq!((e.field, e.message.as_str()), (None, "client_secret: no field"));
+        // Through the settings: the core's own checks, renamed.
+        let e = ClientSettings { client_id: None, ..settings() }.to_config().unwrap_err();
+        assert_eq!(e.message, "clientId: is required");
+        let e =
+            ClientSettings { base_url: Some("http://a:b@127.0.0.1:9".into()), ..settings() }.to_client().unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("baseUrl"));
+        assert!(!e.message.contains("a:b"), "{e}");
+        let vars = |k: &str| match k {
+            "PROVE_CLIENT_ID" => Some("id".to_owned()),
+            "PROVE_CLIENT_SECRET" => Some("s".to_owned()),
+            "PROVE_BASE_URL" => Some("http://127.0.0.1:9".to_owned()),
+            _ => None,
+        };
+        let e = ClientSettings { token_url: Some("ftp://x/token".into()), ..Default::default() }
+            .to_client_from_env(vars)
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("tokenUrl"));
+        let ok = ClientSettings::default().to_client_from_env(vars).unwrap();
+        assert_eq!(ok.config().base_url(), "http://127.0.0.1:9");
     }
 
     #[test]
