@@ -46,6 +46,32 @@ function isA(v, C) {
   }
 }
 
+/** The setting names of each group the core lists (client, fromEnv, retry, call, logger). */
+const SETTING_NAMES = new Map(['client', 'fromEnv', 'retry', 'call', 'logger'].map((g) => [g, new Set(native.settingNames(g))]));
+
+/**
+ * Refuses an own key of `obj` that is not a setting of `group`: a ValidationError naming the key
+ * and suggesting the one likely meant (the core's `SettingGroup::check`), so that a misspelt
+ * `baseURL` or `timeoutMS` is never silently ignored.
+ */
+function checkKeys(obj, group, what) {
+  let keys;
+  try {
+    keys = Object.keys(obj);
+  } catch {
+    throw fail(what, 'could not be read');
+  }
+  const known = SETTING_NAMES.get(group);
+  for (const k of keys) {
+    if (known.has(k)) continue;
+    try {
+      native.checkSettingName(group, k);
+    } catch (e) {
+      throw fromNative(e);
+    }
+  }
+}
+
 function optString(obj, key) {
   const v = read(obj, key);
   if (v === undefined || v === null) return undefined;
@@ -64,6 +90,7 @@ function retryOptions(retry) {
   if (retry === undefined || retry === null) return undefined;
   if (retry === false) return { maxRetries: 0 };
   if (typeof retry !== 'object') throw fail('retry', 'must be an object or false');
+  checkKeys(retry, 'retry', 'retry');
   const out = {};
   const max = optNumber(retry, 'maxRetries', 'retry.');
   if (max !== undefined) {
@@ -79,6 +106,7 @@ function retryOptions(retry) {
 
 function nativeConfig(config, withCredentials) {
   if (config === null || typeof config !== 'object') throw fail('config', 'must be an object');
+  checkKeys(config, withCredentials ? 'client' : 'fromEnv', 'config');
   const out = {};
   if (withCredentials) {
     out.clientId = optString(config, 'clientId');
@@ -99,9 +127,41 @@ function nativeConfig(config, withCredentials) {
   return out;
 }
 
-function nativeCallOptions(options) {
-  if (options === undefined || options === null) return undefined;
+const NO_OPTIONS = Object.freeze({ native: undefined, clientRequestId: undefined, signal: undefined });
+
+/** An AbortSignal (or an object that behaves as one: `aborted`, `add/removeEventListener`). */
+function abortSignal(v) {
+  if (v === undefined || v === null) return undefined;
+  let ok = false;
+  try {
+    ok = typeof v === 'object' && typeof v.aborted === 'boolean' && typeof v.addEventListener === 'function' &&
+      typeof v.removeEventListener === 'function';
+  } catch {
+    // A Proxy whose traps throw.
+  }
+  if (!ok) throw fail('signal', 'must be an AbortSignal');
+  return v;
+}
+
+/** What an aborted signal rejects with: its reason, as Node's own APIs do. */
+function abortReason(signal) {
+  let reason;
+  try {
+    reason = signal.reason;
+  } catch {
+    // Fall through to the standard AbortError.
+  }
+  return reason !== undefined ? reason : new DOMException('This operation was aborted', 'AbortError');
+}
+
+/**
+ * The per-call options: `native` (timeoutMs, attemptTimeoutMs, retry) for the addon,
+ * `clientRequestId` and `signal`. Unknown keys are refused (see checkKeys).
+ */
+function callOptions(options) {
+  if (options === undefined || options === null) return NO_OPTIONS;
   if (typeof options !== 'object') throw fail('options', 'must be an object');
+  checkKeys(options, 'call', 'options');
   const out = {};
   let any = false;
   const t = optNumber(options, 'timeoutMs');
@@ -116,14 +176,15 @@ function nativeCallOptions(options) {
     out.retry = { maxRetries: r };
     any = true;
   }
-  return any ? out : undefined;
+  const id = read(options, 'clientRequestId');
+  if (id !== undefined && id !== null && typeof id !== 'string') throw fail('clientRequestId', 'must be a string');
+  const signal = abortSignal(read(options, 'signal'));
+  return { native: any ? out : undefined, clientRequestId: id ?? undefined, signal };
 }
 
 /** The request with the per-call clientRequestId applied (the caller's object is not modified). */
-function withClientRequestId(info, request, options) {
-  const id = options && options.clientRequestId;
-  if (id === undefined || id === null) return request;
-  if (typeof id !== 'string') throw fail('clientRequestId', 'must be a string');
+function withClientRequestId(info, request, id) {
+  if (id === undefined) return request;
   if (!info.clientRequestId) throw fail('clientRequestId', `is not a field of ${info.requestType} (${info.name})`);
   if (request === undefined || request === null) return { clientRequestId: id };
   if (typeof request !== 'object' || Array.isArray(request)) return request; // the core reports the type error
@@ -131,13 +192,36 @@ function withClientRequestId(info, request, options) {
   return { ...request, clientRequestId: id };
 }
 
+/**
+ * The request as JSON text. JSON has no NaN or Infinity (JSON.stringify would send `null`, so that
+ * `{ limit: NaN }` would quietly mean "no limit"): a non-finite number anywhere is a
+ * ValidationError naming its path (`limit`, `individual.addresses[0].city`).
+ */
 function encode(request) {
   if (request === undefined || request === null) return '';
+  const paths = new Map(); // each object or array met → its path
+  let nonFinite;
+  function check(key, value) {
+    const parent = paths.get(this);
+    const at = parent === undefined ? '' : Array.isArray(this) ? `${parent}[${key}]` : parent === '' ? key : `${parent}.${key}`;
+    let n = value;
+    if (isA(value, Number)) n = Number.prototype.valueOf.call(value);
+    if (typeof n === 'number' && !Number.isFinite(n)) {
+      if (nonFinite === undefined) nonFinite = at;
+      return null;
+    }
+    if (value !== null && typeof value === 'object') paths.set(value, at);
+    return value;
+  }
   let text;
   try {
-    text = JSON.stringify(request);
+    text = JSON.stringify(request, check);
   } catch {
     throw fail('input', 'cannot be encoded as JSON');
+  }
+  if (nonFinite !== undefined) {
+    const field = nonFinite === '' ? 'input' : nonFinite.length > 200 ? `${nonFinite.slice(0, 200)}…` : nonFinite;
+    throw fail(field, 'must be a finite number (NaN and Infinity cannot be sent)');
   }
   return text === undefined ? '' : text;
 }
@@ -153,6 +237,8 @@ function decode(text) {
 /** A Prove API client. One instance shares its token cache and connections across all calls. */
 class ProveClient {
   #native;
+  /** The addon's promises of the calls and pages in flight (settled ones removed). */
+  #inflight = new Set();
 
   /**
    * @param {object} config clientId, clientSecret, environment ('uat-us' default, 'prod-us',
@@ -222,38 +308,113 @@ class ProveClient {
     return this.#native.userAgent;
   }
 
+  /** Whether `close()` has been called. */
+  get closed() {
+    return this.#native.closed;
+  }
+
+  /**
+   * Closes the client: calls and listings in flight reject at once with a TransportError ("the
+   * client is closed"), their HTTP requests abandoned, and every later call rejects the same way
+   * without touching the network. Idempotent. Resolves once the calls in flight have settled.
+   */
+  close() {
+    this.#native.close();
+    return Promise.all(Array.from(this.#inflight)).then(() => undefined);
+  }
+
+  /**
+   * Starts one native operation (`start(cancelHandle)` returns the addon's promise) and settles
+   * with its result, or with `signal`'s reason as soon as it aborts: the native call is then
+   * cancelled (its future dropped, its request abandoned). An aborted signal rejects before
+   * anything starts. The abort listener is removed when the call settles.
+   */
+  #run(signal, start) {
+    if (signal !== undefined && signal.aborted) return Promise.reject(abortReason(signal));
+    const handle = signal === undefined ? undefined : new native.CancelHandle();
+    let pending;
+    try {
+      pending = start(handle);
+    } catch (e) {
+      return Promise.reject(fromNative(e));
+    }
+    const settled = pending.then(noop, noop).then(() => this.#inflight.delete(settled));
+    this.#inflight.add(settled);
+    const result = pending.catch((e) => {
+      throw fromNative(e);
+    });
+    if (signal === undefined) return result;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        handle.cancel();
+        reject(abortReason(signal));
+      };
+      try {
+        signal.addEventListener('abort', onAbort, { once: true });
+      } catch {
+        handle.cancel();
+        reject(fail('signal', 'must be an AbortSignal'));
+        return;
+      }
+      const done = () => {
+        try {
+          signal.removeEventListener('abort', onAbort);
+        } catch {
+          // Nothing more to do for a signal that cannot be detached from.
+        }
+      };
+      result.then(
+        (v) => {
+          done();
+          resolve(v);
+        },
+        (e) => {
+          done();
+          reject(e);
+        },
+      );
+    });
+  }
+
   /**
    * Calls a method by name (see `methods()`), e.g. `client.call('flow.start', {...})`. The
-   * grouped methods (`client.flow.start(...)`) are shorthands for this.
+   * grouped methods (`client.flow.start(...)`) are shorthands for this. `options.signal` (an
+   * AbortSignal) cancels the call.
    */
   async call(method, request, options) {
     const info = BY_NAME.get(method);
     if (info === undefined) throw fail('method', 'unknown method; see methods() for the list');
-    let out;
+    let opts;
+    let input;
     try {
-      const input = encode(withClientRequestId(info, request, options));
-      out = await this.#native.call(method, input, nativeCallOptions(options));
+      opts = callOptions(options);
+      input = encode(withClientRequestId(info, request, opts.clientRequestId));
     } catch (e) {
       throw fromNative(e);
     }
+    const out = await this.#run(opts.signal, (handle) => this.#native.call(method, input, opts.native, handle));
     return decode(out);
   }
 
   async *#pages(input, options) {
+    let opts;
+    let text;
+    try {
+      opts = callOptions(options);
+      text = encode(withClientRequestId(BY_NAME.get('identityManager.listAll'), input, opts.clientRequestId));
+    } catch (e) {
+      throw fromNative(e);
+    }
+    if (opts.signal !== undefined && opts.signal.aborted) throw abortReason(opts.signal);
     let cursor;
     try {
-      const req = withClientRequestId(BY_NAME.get('identityManager.listAll'), input, options);
-      cursor = this.#native.listIdentities(encode(req), nativeCallOptions(options));
+      cursor = this.#native.listIdentities(text, opts.native);
     } catch (e) {
       throw fromNative(e);
     }
     for (;;) {
-      let page;
-      try {
-        page = await cursor.nextPage();
-      } catch (e) {
-        throw fromNative(e);
-      }
+      // The signal is checked before each page, and cancels the page in flight.
+      const page = await this.#run(opts.signal, (handle) => cursor.nextPage(handle));
       if (page === null) return;
       yield decode(page);
     }
@@ -269,6 +430,29 @@ class ProveClient {
   [Symbol.for('nodejs.util.inspect.custom')]() {
     return `ProveClient { environment: '${this.environment}', baseUrl: '${this.baseUrl}' }`;
   }
+}
+
+function noop() {}
+
+// `await using client = new ProveClient(...)` (and `using`) close the client, where the runtime
+// has explicit resource management.
+if (typeof Symbol.asyncDispose === 'symbol') {
+  Object.defineProperty(ProveClient.prototype, Symbol.asyncDispose, {
+    value: function asyncDispose() {
+      return this.close();
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+if (typeof Symbol.dispose === 'symbol') {
+  Object.defineProperty(ProveClient.prototype, Symbol.dispose, {
+    value: function dispose() {
+      void this.close();
+    },
+    writable: true,
+    configurable: true,
+  });
 }
 
 const GROUPS = new Map();
@@ -493,15 +677,24 @@ let loggerId = null;
  * `fn` is null. `level`: 'debug' (every request, default) or 'warn' (failures only). Logging is
  * per process: the core's events of every client go to the current logger of this thread.
  */
-function setLogger(fn, options = {}) {
+function setLogger(fn, options) {
+  // Every argument is checked before the current logger is touched.
+  if (fn !== null && fn !== undefined && typeof fn !== 'function') throw fail('logger', 'must be a function or null');
+  let level = 'debug';
+  if (options !== undefined && options !== null) {
+    if (typeof options !== 'object') throw fail('options', 'must be an object');
+    checkKeys(options, 'logger', 'options');
+    const l = read(options, 'level');
+    if (l !== undefined && l !== null) {
+      if (l !== 'debug' && l !== 'warn') throw fail('level', 'must be "debug" or "warn"');
+      level = l;
+    }
+  }
   if (loggerId !== null) {
     native.removeLogger(loggerId);
     loggerId = null;
   }
   if (fn === null || fn === undefined) return;
-  if (typeof fn !== 'function') throw fail('logger', 'must be a function or null');
-  const level = options.level ?? 'debug';
-  if (level !== 'debug' && level !== 'warn') throw fail('level', 'must be "debug" or "warn"');
   loggerId = native.addLogger((record) => {
     try {
       fn(record);

@@ -14,6 +14,29 @@ import type {
 
 export * from './generated/types';
 
+/**
+ * What `options.signal` takes: an `AbortSignal` (from an `AbortController`, `AbortSignal.timeout()`,
+ * `AbortSignal.any()`, ...). Declared structurally so that no DOM or Node type library is needed.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  /** What the call rejects with once aborted (an `AbortError` `DOMException` unless one was given). */
+  readonly reason?: any;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+declare module './generated/types' {
+  interface CallOptions {
+    /**
+     * Cancels the call (or, for `list()` and `pages()`, the listing): once aborted, the call rejects
+     * at once with `signal.reason` and its HTTP request is abandoned; a signal aborted already
+     * rejects before anything is sent.
+     */
+    signal?: AbortSignalLike;
+  }
+}
+
 /** Retry settings; unset fields keep the defaults (2 retries, 200 ms initial backoff, 5 s cap). */
 export interface RetryOptions {
   /** Retries after the first attempt; 0 switches retries off. */
@@ -24,7 +47,11 @@ export interface RetryOptions {
   maxBackoffMs?: number;
 }
 
-/** Settings other than credentials and environment (shared by the constructor and fromEnv). */
+/**
+ * Settings other than credentials and environment (shared by the constructor and fromEnv). A key
+ * that is not a setting throws a ValidationError naming it, with the likely one
+ * (`timeoutMS` → "did you mean timeoutMs?").
+ */
 export interface ClientOptions {
   /** Token endpoint: an absolute URL, or a path resolved against the base URL (default `/token`). */
   tokenUrl?: string;
@@ -36,7 +63,10 @@ export interface ClientOptions {
   attemptTimeoutMs?: number;
   /** Retry policy, or `false` for none. */
   retry?: RetryOptions | false;
-  /** Appended to the User-Agent after `node/<version>`. */
+  /**
+   * Appended to the User-Agent after `node/<version>`: printable ASCII, at most 256 characters
+   * together with that prefix.
+   */
   userAgentSuffix?: string;
   /**
    * Largest response body accepted, in bytes: a whole number from 1 to 1 GiB (default 4 MiB,
@@ -54,7 +84,7 @@ export interface ClientConfig extends ClientOptions {
   clientSecret: string;
   /** `uat-us` (default), `prod-us`, `uat-eu`, `prod-eu`, or an http(s) URL. */
   environment?: 'uat-us' | 'prod-us' | 'uat-eu' | 'prod-eu' | (string & {});
-  /** Any base URL, e.g. the sandbox emulator's; wins over `environment`. */
+  /** Any base URL, e.g. the sandbox emulator's; wins over `environment`. No `user:password@`. */
   baseUrl?: string;
 }
 
@@ -77,6 +107,15 @@ export declare class ProveClient implements Omit<ProveGroups, 'identityManager'>
   readonly environment: string;
   /** The User-Agent header sent with every request. */
   readonly userAgent: string;
+  /** Whether `close()` has been called. */
+  readonly closed: boolean;
+  /**
+   * Closes the client: calls and listings in flight reject at once with a `TransportError` ("the
+   * client is closed"), their requests abandoned; later calls reject the same way without touching
+   * the network. Idempotent. Resolves once the calls in flight have settled. Also run by
+   * `Symbol.asyncDispose` / `Symbol.dispose` where the runtime has them.
+   */
+  close(): Promise<void>;
   /** Calls a method by name; the grouped methods are shorthands for this. */
   call<M extends MethodName>(
     method: M,
@@ -228,8 +267,14 @@ export interface LogRecord {
   outcome?: string;
 }
 
-/** Sends the SDK's redacted HTTP events to `logger`, or stops when it is null. */
-export declare function setLogger(logger: ((record: LogRecord) => void) | null, options?: { level?: 'debug' | 'warn' }): void;
+/**
+ * Sends the SDK's redacted HTTP events to `logger`, or stops when it is null. Ill-typed or unknown
+ * options throw a ValidationError naming the option, leaving the current logger in place.
+ */
+export declare function setLogger(
+  logger: ((record: LogRecord) => void) | null,
+  options?: { level?: 'debug' | 'warn' } | null,
+): void;
 
 /** Version of this package. */
 export declare const VERSION: string;

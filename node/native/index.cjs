@@ -835,15 +835,18 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.CancelHandle = nativeBinding.CancelHandle
 module.exports.IdentityCursor = nativeBinding.IdentityCursor
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeWebhookVerifier = nativeBinding.NativeWebhookVerifier
 module.exports.addLogger = nativeBinding.addLogger
+module.exports.checkSettingName = nativeBinding.checkSettingName
 module.exports.coreVersion = nativeBinding.coreVersion
 module.exports.envVars = nativeBinding.envVars
 module.exports.errorKinds = nativeBinding.errorKinds
 module.exports.methods = nativeBinding.methods
 module.exports.removeLogger = nativeBinding.removeLogger
+module.exports.settingNames = nativeBinding.settingNames
 module.exports.signTestWebhook = nativeBinding.signTestWebhook
 module.exports.verifyWebhook = nativeBinding.verifyWebhook
 module.exports.webhookEventTypes = nativeBinding.webhookEventTypes

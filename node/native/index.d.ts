@@ -9,13 +9,27 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/**
+ * The cancellation of one call: the JavaScript layer makes one for a call given an
+ * `AbortSignal` and calls `cancel()` from the signal's `abort` event. Cancelling stops the call
+ * at once (its HTTP request is abandoned); a call given a handle cancelled already sends nothing.
+ */
+export declare class CancelHandle {
+  /** A handle not yet cancelled. */
+  constructor()
+  /** Cancels every call given this handle. Idempotent; returns whether this call cancelled it. */
+  cancel(): boolean
+  /** Whether `cancel()` has been called. */
+  get cancelled(): boolean
+}
+
 /** Page-by-page cursor over `GET /v3/identity`, following `lastKey` for you. */
 export declare class IdentityCursor {
   /**
    * The next page as JSON text (a `BatchGetIdentitiesResponse`), or `null` after the last one.
-   * After an error the cursor is finished.
+   * After an error the cursor is finished; a page stopped by `cancel` leaves it where it was.
    */
-  nextPage(): Promise<string | null>
+  nextPage(cancel?: CancelHandle | undefined | null): Promise<string | null>
 }
 
 /** A Prove API client: shares one token cache and connection pool across every call. */
@@ -33,14 +47,22 @@ export declare class NativeClient {
   get environment(): string
   /** The `User-Agent` header sent with every request. */
   get userAgent(): string
+  /** Whether `close()` has been called. */
+  get closed(): boolean
+  /**
+   * Closes the client: its calls in flight reject at once (`Transport`, "the client is
+   * closed"), later calls reject the same way before any network call. Idempotent; returns
+   * whether this call closed it.
+   */
+  close(): boolean
   /**
    * Calls `method` (a name from `methods()`) with the request as JSON text; resolves to the
-   * response as JSON text.
+   * response as JSON text. `cancel` stops the call when cancelled.
    */
-  call(method: string, inputJson: string, options?: NativeCallOptions | undefined | null): Promise<string>
+  call(method: string, inputJson: string, options?: NativeCallOptions | undefined | null, cancel?: CancelHandle | undefined | null): Promise<string>
   /**
    * A cursor over the pages of the identity listing. `inputJson` holds `limit`,
-   * `showInactive` and `clientRequestId`, all optional.
+   * `showInactive` and `clientRequestId`, all optional. `close()` stops its pages too.
    */
   listIdentities(inputJson: string, options?: NativeCallOptions | undefined | null): IdentityCursor
 }
@@ -62,6 +84,12 @@ export declare class NativeWebhookVerifier {
  * the JavaScript thread that added it and never keeps the process alive.
  */
 export declare function addLogger(callback: (arg: LogRecord) => unknown, level?: string | undefined | null): number
+
+/**
+ * Throws a `Validation` error naming `key` and suggesting the setting likely meant unless
+ * `key` is a setting of `group`.
+ */
+export declare function checkSettingName(group: string, key: string): void
 
 /** The version of the native core. */
 export declare function coreVersion(): string
@@ -192,6 +220,9 @@ export interface RetryOptions {
   /** Upper bound of one backoff (and of an honoured `Retry-After`), in milliseconds. */
   maxBackoffMs?: number
 }
+
+/** The setting names of `group` (`client`, `fromEnv`, `retry`, `call`, `logger`), in camelCase. */
+export declare function settingNames(group: string): Array<string>
 
 /** A signed test delivery. */
 export interface SignedWebhook {

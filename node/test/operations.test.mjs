@@ -113,7 +113,7 @@ describe('per-call options', () => {
     await assert.rejects(client.domain.id({}, { timeoutMs: -1 }), (e) => e instanceof sdk.ValidationError && e.field === 'timeoutMs');
     await assert.rejects(client.domain.id({}, { retries: 1.5 }), (e) => e instanceof sdk.ValidationError && e.field === 'retries');
     assert.throws(() => new ProveClient({ ...sb.config(), clientSecret: 42 }), (e) => e.field === 'clientSecret' && !e.message.includes('42'));
-    assert.throws(() => new ProveClient({ clientId: 'x', baseUrl: sb.baseUrl }), (e) => e instanceof sdk.ValidationError && e.field === 'client_secret');
+    assert.throws(() => new ProveClient({ clientId: 'x', baseUrl: sb.baseUrl }), (e) => e instanceof sdk.ValidationError && e.field === 'clientSecret');
     assert.throws(() => new ProveClient({ ...sb.config(), baseUrl: undefined, environment: 'mars' }), (e) => e.field === 'environment');
   });
 });

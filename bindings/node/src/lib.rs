@@ -11,7 +11,10 @@
 //!   the [`ErrorData`] JSON of the core error, from which the JavaScript layer builds the matching
 //!   error class;
 //! - panics never cross into JavaScript: napi settles a panicking async call as a rejection, and
-//!   every synchronous export runs under [`binding::guard`].
+//!   every synchronous export runs under [`binding::guard`];
+//! - cancellation: a [`CancelHandle`] wraps a [`binding::CancelToken`]; the JavaScript layer
+//!   creates one per call that has an `AbortSignal` and cancels it from the signal's `abort`
+//!   event. `NativeClient.close()` cancels the client's own token ([`binding::ClientHandle`]).
 #![deny(missing_docs)]
 #![allow(clippy::result_large_err)]
 // napi's macros register exports only outside `cfg(test)`; unit-test builds see them as unused.
@@ -21,11 +24,13 @@ mod logging;
 
 use std::collections::HashMap;
 
-use napi::bindgen_prelude::{Buffer, Either};
-use napi::{Error as NapiError, Status};
+use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder, Buffer, Either};
+use napi::{Env, Error as NapiError, Status};
 use napi_derive::napi;
-use prove_core::binding::{self, webhook, CallSettings, ClientSettings, ErrorData, RetrySettings};
-use prove_core::{Client, Error, ErrorKind};
+use prove_core::binding::{
+    self, webhook, CallSettings, CancelToken, ClientHandle, ClientSettings, ErrorData, RetrySettings, SettingGroup,
+};
+use prove_core::{Error, ErrorKind};
 
 /// Prefix of the message of every error that carries a [`prove_core::Error`] as JSON.
 pub const ERROR_PREFIX: &str = "PROVE_SDK_ERROR:";
@@ -132,10 +137,40 @@ impl From<NativeCallOptions> for CallSettings {
     }
 }
 
+/// The cancellation of one call: the JavaScript layer makes one for a call given an
+/// `AbortSignal` and calls `cancel()` from the signal's `abort` event. Cancelling stops the call
+/// at once (its HTTP request is abandoned); a call given a handle cancelled already sends nothing.
+#[napi]
+#[derive(Default)]
+pub struct CancelHandle {
+    token: CancelToken,
+}
+
+#[napi]
+impl CancelHandle {
+    /// A handle not yet cancelled.
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        CancelHandle::default()
+    }
+
+    /// Cancels every call given this handle. Idempotent; returns whether this call cancelled it.
+    #[napi]
+    pub fn cancel(&self) -> bool {
+        self.token.cancel()
+    }
+
+    /// Whether `cancel()` has been called.
+    #[napi(getter)]
+    pub fn cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+}
+
 /// A Prove API client: shares one token cache and connection pool across every call.
 #[napi]
 pub struct NativeClient {
-    client: Client,
+    handle: ClientHandle,
 }
 
 #[napi]
@@ -144,7 +179,7 @@ impl NativeClient {
     #[napi(constructor)]
     pub fn new(config: NativeConfig) -> napi::Result<Self> {
         guarded("client construction", || {
-            Ok(NativeClient { client: Client::new(ClientSettings::from(config).to_config()?)? })
+            Ok(NativeClient { handle: ClientHandle::new(ClientSettings::from(config).to_client()?) })
         })
     }
 
@@ -154,44 +189,65 @@ impl NativeClient {
     pub fn from_env(env: HashMap<String, String>, config: Option<NativeConfig>) -> napi::Result<Self> {
         let settings = ClientSettings::from(config.unwrap_or_default());
         guarded("client construction", || {
-            let config = settings.to_config_from_env(|k| env.get(k).cloned())?;
-            Ok(NativeClient { client: Client::new(config)? })
+            let client = settings.to_client_from_env(|k| env.get(k).cloned())?;
+            Ok(NativeClient { handle: ClientHandle::new(client) })
         })
     }
 
     /// The base URL operations are sent to.
     #[napi(getter)]
     pub fn base_url(&self) -> String {
-        self.client.config().base_url().to_owned()
+        self.handle.config().base_url().to_owned()
     }
 
     /// The environment name (`uat-us`, `prod-us`, `uat-eu`, `prod-eu`, or `custom`).
     #[napi(getter)]
     pub fn environment(&self) -> String {
-        self.client.config().environment().name().to_owned()
+        self.handle.config().environment().name().to_owned()
     }
 
     /// The `User-Agent` header sent with every request.
     #[napi(getter)]
     pub fn user_agent(&self) -> String {
-        self.client.config().user_agent()
+        self.handle.config().user_agent()
+    }
+
+    /// Whether `close()` has been called.
+    #[napi(getter)]
+    pub fn closed(&self) -> bool {
+        self.handle.is_closed()
+    }
+
+    /// Closes the client: its calls in flight reject at once (`Transport`, "the client is
+    /// closed"), later calls reject the same way before any network call. Idempotent; returns
+    /// whether this call closed it.
+    #[napi]
+    pub fn close(&self) -> bool {
+        self.handle.close()
     }
 
     /// Calls `method` (a name from `methods()`) with the request as JSON text; resolves to the
-    /// response as JSON text.
-    #[napi]
-    pub async fn call(
+    /// response as JSON text. `cancel` stops the call when cancelled.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn call(
         &self,
+        env: Env,
         method: String,
         input_json: String,
         options: Option<NativeCallOptions>,
-    ) -> napi::Result<String> {
+        cancel: Option<&CancelHandle>,
+    ) -> napi::Result<AsyncBlock<String>> {
         let settings = options.map(CallSettings::from);
-        binding::call_text(&self.client, &method, &input_json, settings.as_ref()).await.map_err(to_napi)
+        let handle = self.handle.clone();
+        let token = cancel.map(|c| c.token.clone());
+        AsyncBlockBuilder::new(async move {
+            handle.call_text(&method, &input_json, settings.as_ref(), token.as_ref()).await.map_err(to_napi)
+        })
+        .build(&env)
     }
 
     /// A cursor over the pages of the identity listing. `inputJson` holds `limit`,
-    /// `showInactive` and `clientRequestId`, all optional.
+    /// `showInactive` and `clientRequestId`, all optional. `close()` stops its pages too.
     #[napi]
     pub fn list_identities(
         &self,
@@ -199,9 +255,9 @@ impl NativeClient {
         options: Option<NativeCallOptions>,
     ) -> napi::Result<IdentityCursor> {
         guarded("identity listing", || {
-            let client = options.map(CallSettings::from).unwrap_or_default().apply(&self.client)?;
+            let settings = options.map(CallSettings::from);
             let input = binding::parse_json_text(&input_json)?;
-            Ok(IdentityCursor { cursor: binding::IdentityCursor::from_json(&client, input)? })
+            Ok(IdentityCursor { cursor: self.handle.identity_cursor(input, settings.as_ref())? })
         })
     }
 }
@@ -215,15 +271,37 @@ pub struct IdentityCursor {
 #[napi]
 impl IdentityCursor {
     /// The next page as JSON text (a `BatchGetIdentitiesResponse`), or `null` after the last one.
-    /// After an error the cursor is finished.
-    #[napi]
-    pub async fn next_page(&self) -> napi::Result<Option<String>> {
+    /// After an error the cursor is finished; a page stopped by `cancel` leaves it where it was.
+    #[napi(ts_return_type = "Promise<string | null>")]
+    pub fn next_page(&self, env: Env, cancel: Option<&CancelHandle>) -> napi::Result<AsyncBlock<Option<String>>> {
         let cursor = self.cursor.clone();
-        match cursor.next_page_json().await.map_err(to_napi)? {
-            Some(page) => binding::to_json_text(&page).map(Some).map_err(to_napi),
-            None => Ok(None),
-        }
+        let token = cancel.map(|c| c.token.clone());
+        AsyncBlockBuilder::new(async move {
+            match cursor.next_page_json_cancellable(token.as_ref()).await.map_err(to_napi)? {
+                Some(page) => binding::to_json_text(&page).map(Some).map_err(to_napi),
+                None => Ok(None),
+            }
+        })
+        .build(&env)
     }
+}
+
+/// The setting names of `group` (`client`, `fromEnv`, `retry`, `call`, `logger`), in camelCase.
+#[napi]
+pub fn setting_names(group: String) -> napi::Result<Vec<String>> {
+    guarded("setting names", || {
+        let g = SettingGroup::from_name(&group).ok_or_else(|| Error::validation("group", "is not a setting group"))?;
+        Ok(g.names().iter().map(|s| (*s).to_owned()).collect())
+    })
+}
+
+/// Throws a `Validation` error naming `key` and suggesting the setting likely meant unless
+/// `key` is a setting of `group`.
+#[napi]
+pub fn check_setting_name(group: String, key: String) -> napi::Result<()> {
+    guarded("setting name check", || {
+        SettingGroup::from_name(&group).ok_or_else(|| Error::validation("group", "is not a setting group"))?.check(&key)
+    })
 }
 
 /// One dispatchable method.
