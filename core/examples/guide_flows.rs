@@ -185,7 +185,7 @@ async fn identity_manager(t: &Target) -> Result<()> {
     let e = im.enroll(&EnrollIdentityRequest::new("2001004031").client_customer_id("customer-1")).await?;
     step("enroll", &[("success", e.success.to_string())]);
     let batch = BatchEnrollIdentitiesRequest::new()
-        .items(vec![EnrollIdentityItem::new("2001004035"), EnrollIdentityItem::new("2001004036")]);
+        .items(vec![EnrollIdentityItem::new("2001004035").into(), EnrollIdentityItem::new("2001004036").into()]);
     let b = im.batch_enroll(&batch).await?;
     step("batch enroll", &[("results", b.results.map_or(0, |r| r.len()).to_string())]);
     let mut pages = im.pages(ListIdentities { limit: Some(2), ..Default::default() });

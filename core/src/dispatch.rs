@@ -92,23 +92,37 @@ fn no_arrays_for_objects(input: &Value, type_name: &str, path: &str) -> Result<(
     for f in meta.fields {
         let Some(v) = object.get(f.wire) else { continue };
         let at = if path.is_empty() { f.wire.to_owned() } else { format!("{path}.{}", f.wire) };
-        if let Some(inner) = f.ty.strip_prefix("ref:") {
-            nested_object(v, inner, &at)?;
-        } else if let (Some(inner), Value::Array(items)) =
-            (f.ty.strip_prefix("array<ref:").and_then(|t| t.strip_suffix('>')), v)
+        if let Some(models) = models_of(f.ty) {
+            nested_object(v, &models, &at)?;
+        } else if let (Some(models), Value::Array(items)) =
+            (f.ty.strip_prefix("array<").and_then(|t| t.strip_suffix('>')).and_then(models_of), v)
         {
             for (i, item) in items.iter().enumerate() {
-                nested_object(item, inner, &format!("{at}[{i}]"))?;
+                nested_object(item, &models, &format!("{at}[{i}]"))?;
             }
         }
     }
     Ok(())
 }
 
-fn nested_object(v: &Value, type_name: &str, at: &str) -> Result<()> {
+/// The model names of a type expression that holds a model: `ref:A` → `[A]`,
+/// `union<ref:A|ref:B>` → `[A, B]`; `None` for anything else.
+fn models_of(ty: &str) -> Option<Vec<&str>> {
+    if let Some(name) = ty.strip_prefix("ref:") {
+        return Some(vec![name]);
+    }
+    let inner = ty.strip_prefix("union<")?.strip_suffix('>')?;
+    inner.split('|').map(|alt| alt.strip_prefix("ref:")).collect()
+}
+
+/// `v` (at `at`) must not be an array where one of `models` is expected; an object is checked
+/// field by field against each of them (a union's alternatives have distinct fields).
+fn nested_object(v: &Value, models: &[&str], at: &str) -> Result<()> {
     match v {
-        Value::Array(_) => Err(Error::validation(at, format!("must be a JSON object ({type_name}), not an array"))),
-        Value::Object(_) => no_arrays_for_objects(v, type_name, at),
+        Value::Array(_) => {
+            Err(Error::validation(at, format!("must be a JSON object ({}), not an array", models.join(" or "))))
+        }
+        Value::Object(_) => models.iter().try_for_each(|m| no_arrays_for_objects(v, m, at)),
         _ => Ok(()),
     }
 }
@@ -193,6 +207,7 @@ mod tests {
     use super::*;
     use crate::api::inputs::{EmptyInput, ProveIdInput};
     use crate::models::{CompleteRequest, StartRequest};
+    use serde_json::json;
 
     #[test]
     fn parse_errors_name_the_field_and_hide_values() {
@@ -267,6 +282,39 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("a`b"));
         let e = parse::<EmptyInput>(serde_json::json!({"`x": 1}), "EmptyInput").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("`x"));
+    }
+
+    #[test]
+    fn batch_enroll_items_of_either_shape_are_read_and_others_named() {
+        use crate::models::{BatchEnrollIdentitiesRequest, BatchEnrollItem};
+        let parse_items = |items: Value| {
+            parse_input::<BatchEnrollIdentitiesRequest>(json!({ "items": items }), "BatchEnrollIdentitiesRequest")
+        };
+        let ok =
+            parse_items(json!([{"phoneNumber": "2001004031"}, {"clientName": "P", "identityId": "i", "pcid": "p"}]))
+                .expect("both shapes");
+        let items = ok.items.expect("items");
+        assert!(matches!(items[0], BatchEnrollItem::Enrollment(_)));
+        assert!(matches!(items[1], BatchEnrollItem::CrossDomain(_)));
+        let field = |items: Value| parse_items(items).unwrap_err().field;
+        assert_eq!(
+            field(json!([{"phoneNumber": "1"}, {"clientName": "P", "pcid": "p"}])).as_deref(),
+            Some("items[1].identityId")
+        );
+        assert_eq!(field(json!([{"phoneNumber": "1", "pcid": "p"}])).as_deref(), Some("items[0]"));
+        assert_eq!(
+            field(json!([{"clientName": "P", "identityId": "i", "pcid": "p", "pcId": "x"}])).as_deref(),
+            Some("items[0].pcId")
+        );
+        assert_eq!(
+            field(json!([{"clientName": "P", "identityId": 5, "pcid": "p"}])).as_deref(),
+            Some("items[0].identityId")
+        );
+        assert_eq!(field(json!([["2001004031"]])).as_deref(), Some("items[0]"));
+        let e = parse_items(json!([{"phoneNumber": "1", "pcid": "p"}])).unwrap_err();
+        assert!(e.message.contains("mixes"), "{}", e.message);
+        let e = parse_items(json!([["2001004031"]])).unwrap_err();
+        assert!(e.message.contains("EnrollIdentityItem or IdentityItem"), "{}", e.message);
     }
 
     #[test]

@@ -10,8 +10,10 @@
 //! required for desktop flows and, when given, an absolute `http`/`https` URL of at most 128
 //! characters without whitespace, control characters, backslashes or a `user:password@` part,
 //! date-of-birth formats `YYYY-MM-DD`, `YYYY-MM` or `MM-DD` with real calendar ranges, SSN as 9
-//! digits or the last 4, phone numbers as digits with an optional leading `+`, `smsMessage` at
-//! most 160 characters, batches of at most 100 items, and a batch-get `limit` between 1 and 100.
+//! digits or the last 4 (an empty `ssn` is neither, and is refused), phone numbers as digits with
+//! an optional leading `+`, `smsMessage` at most 160 characters, batches of at most 100 items
+//! (batch-enrol items in either of their two shapes, each checked as its shape requires), and a
+//! batch-get `limit` between 1 and 100.
 //!
 //! # Length caps
 //!
@@ -313,8 +315,18 @@ pub fn is_ssn(s: &str) -> bool {
     (s.len() == 9 || s.len() == 4) && s.bytes().all(|c| c.is_ascii_digit())
 }
 
+/// An optional `ssn` (Start, Challenge, Complete's `individual.ssn`). Prove documents the value
+/// as "the full or last 4 digits of the social security number", with numeric characters only
+/// (API reference of `/v3/start` and `/v3/challenge`; Pre-Fill guide). An empty string is
+/// neither, and nothing in Prove's documentation makes `""` stand for "not given": an absent
+/// optional field is left out. So `""` is refused like any other malformed SSN (the official
+/// SDKs validate nothing and pass it through; the sandbox answers it with 400 code 8001).
 pub(crate) fn opt_ssn(field: &str, value: Option<&str>) -> Result<()> {
     match value {
+        Some("") => Err(Error::validation(
+            field,
+            "must not be empty: leave the field out when there is no SSN (Prove takes 9 digits or the last 4)",
+        )),
         Some(v) if !is_ssn(v) => {
             Err(Error::validation(field, "must be 9 digits (full SSN) or 4 digits (last 4), digits only"))
         }
@@ -676,9 +688,19 @@ impl Rules for BatchEnrollIdentitiesRequest {
         let items = self.items.as_deref().unwrap_or_default();
         batch_size("items", items.len())?;
         for (i, item) in items.iter().enumerate() {
-            phone(&format!("items[{i}].phoneNumber"), &item.phone_number)?;
-            not_blank(&format!("items[{i}].clientCustomerId"), opt(&item.client_customer_id))?;
-            not_blank(&format!("items[{i}].deviceId"), opt(&item.device_id))?;
+            let f = |name: &str| format!("items[{i}].{name}");
+            match item {
+                BatchEnrollItem::Enrollment(e) => {
+                    phone(&f("phoneNumber"), &e.phone_number)?;
+                    not_blank(&f("clientCustomerId"), opt(&e.client_customer_id))?;
+                    not_blank(&f("deviceId"), opt(&e.device_id))?;
+                }
+                BatchEnrollItem::CrossDomain(x) => {
+                    required(&f("clientName"), &x.client_name)?;
+                    required(&f("identityId"), &x.identity_id)?;
+                    required(&f("pcid"), &x.pcid)?;
+                }
+            }
         }
         Ok(())
     }
@@ -852,6 +874,11 @@ mod tests {
         assert!(!is_ssn("84735059"));
         assert!(!is_ssn("847-35-0596"));
         assert!(!is_ssn("059a"));
+        assert!(!is_ssn(""));
+        let e = opt_ssn("ssn", Some("")).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("ssn"));
+        assert!(e.message.contains("leave the field out"), "{}", e.message);
+        assert!(opt_ssn("ssn", None).is_ok());
     }
 
     #[test]

@@ -396,7 +396,7 @@ fn mutant_for(rng: &mut Rng, ty: &str) -> Value {
             4 => Value::Array((0..1 + rng.below(4)).map(|_| mutant_for(rng, inner)).collect()),
             _ => Value::Array(vec![Value::Null]),
         }
-    } else if ty.starts_with("ref:") || ty == "object" || ty.starts_with("map<") {
+    } else if ty.starts_with("ref:") || ty.starts_with("union<") || ty == "object" || ty.starts_with("map<") {
         match rng.below(5) {
             0 => Value::String(random_string(rng)),
             1 => json!([]),
@@ -418,11 +418,13 @@ fn field_paths(type_name: &str, depth: usize) -> Vec<(Vec<Step>, &'static str)> 
         if depth == 0 {
             continue;
         }
-        let (nested, via_array) = match ty.strip_prefix("array<ref:").and_then(|s| s.strip_suffix('>')) {
-            Some(n) => (Some(n), true),
-            None => (ty.strip_prefix("ref:"), false),
+        let (nested, via_array) = match ty.strip_prefix("array<").and_then(|s| s.strip_suffix('>')) {
+            Some(inner) => (models_in(inner), true),
+            None => (models_in(ty), false),
         };
-        if let Some(n) = nested {
+        // A union's alternatives are all walked: a field of the other shape set on the first item
+        // makes an item that mixes both shapes, which must fail cleanly too.
+        for n in nested {
             for (mut sub, sty) in field_paths(n, depth - 1) {
                 let mut p = vec![Step::Key(wire)];
                 if via_array {
@@ -434,6 +436,18 @@ fn field_paths(type_name: &str, depth: usize) -> Vec<(Vec<Step>, &'static str)> 
         }
     }
     out
+}
+
+/// The models a type expression holds directly: `ref:A` → `[A]`, `union<ref:A|ref:B>` →
+/// `[A, B]`, anything else → none.
+fn models_in(ty: &'static str) -> Vec<&'static str> {
+    if let Some(name) = ty.strip_prefix("ref:") {
+        return vec![name];
+    }
+    match ty.strip_prefix("union<").and_then(|s| s.strip_suffix('>')) {
+        Some(inner) => inner.split('|').filter_map(|alt| alt.strip_prefix("ref:")).collect(),
+        None => Vec::new(),
+    }
 }
 
 #[derive(Debug, Clone, Copy)]

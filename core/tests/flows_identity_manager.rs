@@ -83,3 +83,103 @@ async fn identity_manager_lifecycle() {
     let e = im.disenroll(&id, &none).await.unwrap_err();
     assert_kind(&e, ErrorKind::NotFound);
 }
+
+#[tokio::test]
+async fn batch_enroll_sends_each_item_shape_as_its_model() {
+    let (sandbox, client) = setup().await;
+    let im = client.identity_manager();
+    let existing = im.enroll(&model(json!({"phoneNumber": "2001004031"}))).await.expect("enroll").prove_id;
+    let pcid = client.domain().id().await.expect("domain id").pcid;
+
+    // Typed: an enum of the two shapes, built from either model.
+    let req = BatchEnrollIdentitiesRequest::new().client_request_id("req-both").items(vec![
+        EnrollIdentityItem::new("2001004035").client_customer_id("customer-9").into(),
+        IdentityItem::new("Partner", existing.clone(), pcid.clone()).into(),
+    ]);
+    sandbox.clear_requests();
+    let res = im.batch_enroll(&req).await.expect("batch enroll");
+    let results = res.results.expect("results");
+    assert_eq!(results.len(), 2);
+    let (first, second) = (&results[0], &results[1]);
+    assert!(first.prove_id.is_some() && first.error.is_none(), "{first:?}");
+    // The cross-domain item names an existing identity; this project gets a new one for it.
+    assert!(second.prove_id.as_deref().is_some_and(|id| id != existing), "{second:?}");
+
+    // On the wire, each item is exactly its model: the enrollment item as Prove's guide has it,
+    // the cross-domain item as the official SDKs send it ({clientName, identityId, pcid}).
+    let sent: Vec<_> = sandbox.requests().into_iter().filter(|r| r.path == "/v3/identity/batch").collect();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].body,
+        json!({"clientRequestId": "req-both", "items": [
+            {"phoneNumber": "2001004035", "clientCustomerId": "customer-9"},
+            {"clientName": "Partner", "identityId": existing, "pcid": pcid}
+        ]})
+    );
+
+    // The same through the JSON dispatch every binding uses.
+    let out = prove_core::dispatch::call_json(
+        &client,
+        "identityManager.batchEnroll",
+        json!({"items": [{"clientName": "Partner", "identityId": existing, "pcid": pcid}, {"phoneNumber": "2001004036"}]}),
+    )
+    .await
+    .expect("dispatch batch enroll");
+    assert_eq!(out["results"].as_array().map(Vec::len), Some(2));
+
+    // Each shape is validated as its own; nothing reaches the sandbox.
+    let before = sandbox.counters().total_requests;
+    for (items, field) in [
+        (json!([{"clientName": "Partner", "identityId": "", "pcid": "p"}]), "items[0].identityId"),
+        (
+            json!([{"phoneNumber": "2001004035"}, {"clientName": " ", "identityId": "i", "pcid": "p"}]),
+            "items[1].clientName",
+        ),
+        (json!([{"clientName": "Partner", "identityId": "i"}]), "items[0].pcid"),
+        (json!([{"phoneNumber": "2001004035", "identityId": "i"}]), "items[0]"),
+        (json!([{"phoneNumber": "x"}]), "items[0].phoneNumber"),
+    ] {
+        let e = prove_core::dispatch::call_json(&client, "identityManager.batchEnroll", json!({ "items": items }))
+            .await
+            .unwrap_err();
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some(field)), "{e}");
+    }
+    let e = im
+        .batch_enroll(&BatchEnrollIdentitiesRequest::new().items(vec![IdentityItem::new("P", "i", "").into()]))
+        .await
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("items[0].pcid"));
+    assert_eq!(sandbox.counters().total_requests, before, "refused before the network");
+}
+
+#[tokio::test]
+async fn created_at_is_seconds_and_the_default_page_is_100() {
+    let (_sandbox, client) = setup().await;
+    let im = client.identity_manager();
+    let now = || std::time::SystemTime::now();
+    let before = now() - std::time::Duration::from_secs(2);
+    let id = im.enroll(&model(json!({"phoneNumber": "2001004031"}))).await.expect("enroll").prove_id;
+    let after = now() + std::time::Duration::from_secs(2);
+    let got = im.get(&id, &ReadOptions::default()).await.expect("get");
+    // Seconds since the epoch, as Prove documents (milliseconds would be ~55,000 years ahead).
+    let created = got.created_time().expect("createdAt");
+    assert!(before <= created && created <= after, "{:?} not within the call", got.created_at);
+    let found = im.lookup_by_phone("2001004031", &ReadOptions::default()).await.expect("lookup");
+    let item = &found.items.expect("items")[0];
+    assert_eq!(item.created_at, got.created_at);
+    assert_eq!(item.created_time(), Some(created));
+
+    // 105 identities: without a limit, one page holds Prove's default of 100.
+    let hundred: Vec<BatchEnrollItem> = (0..100).map(|_| EnrollIdentityItem::new("2001004035").into()).collect();
+    im.batch_enroll(&BatchEnrollIdentitiesRequest::new().items(hundred)).await.expect("batch enroll");
+    for _ in 0..4 {
+        im.enroll(&model(json!({"phoneNumber": "2001004036"}))).await.expect("enroll");
+    }
+    let page = im.batch_get(&BatchGetOptions::default()).await.expect("page");
+    assert_eq!(page.results.len(), 100);
+    let rest = im
+        .batch_get(&BatchGetOptions { start_key: page.last_key.clone(), ..Default::default() })
+        .await
+        .expect("next page");
+    assert_eq!((rest.results.len(), rest.last_key.as_deref()), (5, None));
+}

@@ -126,3 +126,21 @@ async fn expired_session_means_start_again() {
     assert_eq!(e.code, Some(8008));
     assert_eq!(e.correlation_id.as_deref(), Some(start.correlation_id.as_str()));
 }
+
+#[tokio::test]
+async fn an_empty_ssn_is_refused_by_the_client_and_by_the_sandbox_alike() {
+    let (sandbox, client) = setup().await;
+    let flow = client.flow();
+    let body = json!({"flowType": "mobile", "phoneNumber": "2001001695", "ssn": ""});
+    // The typed method refuses it before the network...
+    let e = flow.start(&model(body.clone())).await.unwrap_err();
+    assert_eq!((e.kind, e.field.as_deref(), e.status), (ErrorKind::Validation, Some("ssn"), None));
+    assert_eq!(sandbox.counters().total_requests, 0);
+    // ...and sent anyway (as the official SDKs would), the sandbox answers 400 code 8001.
+    let e = client.raw_call::<StartResponse>(&prove_core::ops::START, &[], &[], Some(&body)).await.unwrap_err();
+    assert_kind(&e, ErrorKind::Validation);
+    assert_eq!((e.status, e.code), (Some(400), Some(8001)));
+    // Leaving the field out is how "no SSN" is said.
+    let start = flow.start(&model(json!({"flowType": "mobile", "phoneNumber": "2001001695"}))).await.expect("start");
+    assert!(!start.correlation_id.is_empty());
+}

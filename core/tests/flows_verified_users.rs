@@ -24,6 +24,8 @@ async fn with_possession(kind: &str, extra: serde_json::Value) {
     let st = vu.verify_status(&model(json!({"correlationId": v.correlation_id}))).await.expect("status");
     assert_eq!(st.success, SuccessStatus::Pending);
     assert_eq!(st.possession_result, ResultStatus::Pending);
+    // The verification waits for possession: pending too (Verified Users guide).
+    assert_eq!(st.verify_result, ResultStatus::Pending);
 
     possess(&sandbox, &v.correlation_id, "success", None);
     let st = vu.verify_status(&model(json!({"correlationId": v.correlation_id}))).await.expect("status");
@@ -55,6 +57,27 @@ async fn verify_possession_failure_is_reported() {
     let st = vu.verify_status(&model(json!({"correlationId": v.correlation_id}))).await.expect("status");
     assert_eq!(st.success, SuccessStatus::False);
     assert_eq!(st.possession_result, ResultStatus::Failed);
+    // "verifyResult ... not_applicable if possession failed" (Verified Users guide).
+    assert_eq!(st.verify_result, ResultStatus::NotApplicable);
+    assert!(st.identity_id.is_none());
+
+    // Possession that succeeds for a name that does not match: verification failed.
+    let v = vu
+        .verify_with_possession(&model(json!({"possessionType": "mobile", "firstName": "Someone",
+            "lastName": "Epinay", "phoneNumber": "2001004010"})))
+        .await
+        .expect("verify");
+    let st = vu.verify_status(&model(json!({"correlationId": v.correlation_id}))).await.expect("status");
+    assert_eq!(
+        (st.success, st.possession_result, st.verify_result),
+        (SuccessStatus::Pending, ResultStatus::Pending, ResultStatus::Pending)
+    );
+    possess(&sandbox, &v.correlation_id, "success", None);
+    let st = vu.verify_status(&model(json!({"correlationId": v.correlation_id}))).await.expect("status");
+    assert_eq!(
+        (st.success, st.possession_result, st.verify_result),
+        (SuccessStatus::False, ResultStatus::Success, ResultStatus::Failed)
+    );
 }
 
 #[tokio::test]

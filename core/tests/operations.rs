@@ -27,13 +27,24 @@ async fn identity_data_discover_and_fetch() {
     let data = client.identity_data();
     let d = data.discover(&prove_id, &ReadOptions::with_client_request_id(rid())).await.expect("discover");
     let results = d.results.unwrap_or_default();
-    assert!(!results.is_empty(), "attributes are discoverable");
-    let attr = results[0].attribute_id.clone().expect("attributeId");
-    let f = data.fetch(&prove_id, &attr, &ReadOptions::default()).await.expect("fetch");
-    assert_eq!(f.results.len(), 1);
-    assert_eq!(f.results[0].attribute_id, attr);
+    assert!(results.len() >= 2, "attributes are discoverable");
+    // Attribute ids are UUIDs, as Prove documents them; each fetches its own value.
+    let mut values = Vec::new();
+    for r in &results {
+        let attr = r.attribute_id.clone().expect("attributeId");
+        assert!(prove_core::validate::is_uuid(&attr), "attributeId {attr} is a UUID");
+        let f = data.fetch(&prove_id, &attr, &ReadOptions::default()).await.expect("fetch");
+        assert_eq!(f.results.len(), 1);
+        assert_eq!(f.results[0].attribute_id, attr);
+        values.push(f.results[0].attribute_value.clone());
+    }
+    assert!(values.iter().any(|v| v == "Elena") && values.iter().any(|v| v == "2001004053"), "{}", values.len());
 
-    let e = data.fetch(&prove_id, "no-such-attribute", &ReadOptions::default()).await.unwrap_err();
+    // An attribute name is not an attribute id (400 from Prove's side); an unknown UUID is 404.
+    let e = data.fetch(&prove_id, "firstName", &ReadOptions::default()).await.unwrap_err();
+    assert_kind(&e, ErrorKind::Validation);
+    assert_eq!(e.status, Some(400));
+    let e = data.fetch(&prove_id, "0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b", &ReadOptions::default()).await.unwrap_err();
     assert_kind(&e, ErrorKind::NotFound);
     let e = data.discover("00000000-0000-4000-8000-000000000000", &ReadOptions::default()).await.unwrap_err();
     assert_kind(&e, ErrorKind::NotFound);

@@ -171,3 +171,24 @@ fn error_kind_crosses_as_an_enum() {
         assert_eq!(<ErrorKind as Lift<UniFfiTag>>::try_lift(buf).unwrap(), kind);
     }
 }
+
+#[test]
+fn batch_enroll_items_cross_as_an_enum_of_the_two_records() {
+    let request = BatchEnrollIdentitiesRequest::new().client_request_id("req-1").items(vec![
+        EnrollIdentityItem::new("2001004031").client_customer_id("c-1").into(),
+        IdentityItem::new("Partner", "7f1c1a52", "pcid-1").into(),
+    ]);
+    let back = round_trip(request.clone());
+    assert_eq!(back, request);
+    assert_eq!(serde_json::to_value(&back).unwrap(), serde_json::to_value(&request).unwrap());
+
+    // Variant 1 is the enrollment record, variant 2 the cross-domain record, each followed by
+    // the record's fields in declaration order.
+    let mut expected = 2i32.to_be_bytes().to_vec();
+    for s in ["Partner", "7f1c1a52", "pcid-1"] {
+        expected.extend(ffi_string(s));
+    }
+    assert_eq!(bytes_of(BatchEnrollItem::from(IdentityItem::new("Partner", "7f1c1a52", "pcid-1"))), expected);
+    let enrollment = bytes_of(BatchEnrollItem::from(EnrollIdentityItem::new("2001004031")));
+    assert_eq!(enrollment[..4], 1i32.to_be_bytes());
+}

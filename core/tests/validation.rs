@@ -72,6 +72,19 @@ async fn every_rule_rejects_bad_input_before_the_network() {
     expect_field(flow.validate(&model(json!({"correlationId": "not-a-uuid"}))).await, "correlationId");
     expect_field(flow.challenge(&model(json!({"correlationId": CID, "dob": "1981-13"}))).await, "dob");
     expect_field(flow.challenge(&model(json!({"correlationId": CID, "ssn": "84735059a"}))).await, "ssn");
+    // An empty ssn is neither the full SSN nor its last 4 digits (Prove's documented rule).
+    expect_field(
+        flow.start(&start(json!({"flowType": "mobile", "phoneNumber": "2001001695", "ssn": ""}))).await,
+        "ssn",
+    );
+    expect_field(flow.challenge(&model(json!({"correlationId": CID, "ssn": ""}))).await, "ssn");
+    expect_field(
+        flow.complete(&model(
+            json!({"correlationId": CID, "individual": {"firstName": "Milo", "lastName": "Pinson", "ssn": ""}}),
+        ))
+        .await,
+        "individual.ssn",
+    );
     expect_field(
         flow.complete(&model(json!({"correlationId": CID, "individual": {"firstName": "Milo"}}))).await,
         "individual",

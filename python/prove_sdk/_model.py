@@ -19,7 +19,9 @@ This module turns that table into the behaviour every model shares:
 Type expressions are those of ``prove_core::models::meta``: ``string``, ``boolean``,
 ``integer``, ``number``, ``object`` (free-form JSON), ``array<T>``, ``map<T>`` (string keys),
 ``enum:Name`` (a string: known values are listed in ``_generated.enums``, others are kept as
-sent) and ``ref:Name`` (another model of the module that defines the field).
+sent), ``ref:Name`` (another model of the module that defines the field) and
+``union<A|B>`` (a value of one of the alternatives: an object is read as the alternative it
+fits, told apart by its fields, e.g. the two shapes of a batch-enrol item).
 """
 from __future__ import annotations
 
@@ -65,14 +67,36 @@ REDACTED = "<redacted>"
 """What ``repr`` shows instead of personal data and secrets."""
 
 
-# A parsed type expression: (kind, argument), where kind is "scalar", "enum", "ref", "array" or
-# "map" and the argument is a scalar name, an enum or model name, or the parsed element type.
+# A parsed type expression: (kind, argument), where kind is "scalar", "enum", "ref", "array",
+# "map" or "union" and the argument is a scalar name, an enum or model name, the parsed element
+# type, or the tuple of parsed alternatives.
 _Type = Tuple[str, Any]
 
 _SCALARS = ("string", "boolean", "integer", "number", "object")
 
 
+def _alternatives(inner: str) -> List[str]:
+    """The alternatives of a union's inside ``A|B``, split at the top level only."""
+    parts: List[str] = []
+    depth = start = 0
+    for i, c in enumerate(inner):
+        if c == "<":
+            depth += 1
+        elif c == ">":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(inner[start:i])
+            start = i + 1
+    parts.append(inner[start:])
+    return parts
+
+
 def _parse(expr: str) -> _Type:
+    if expr.startswith("union<") and expr.endswith(">"):
+        alternatives = _alternatives(expr[len("union<") : -1])
+        if len(alternatives) < 2:
+            raise ValueError(f"unknown type expression {expr!r}")
+        return ("union", tuple(_parse(a) for a in alternatives))
     if expr.startswith("array<") and expr.endswith(">"):
         return ("array", _parse(expr[len("array<") : -1]))
     if expr.startswith("map<") and expr.endswith(">"):
@@ -179,6 +203,8 @@ def _decode(t: _Type, module: str, value: Any, path: str) -> Any:
         return value
     if kind == "ref":
         return _decode_object(_model_class(module, arg), value, path)
+    if kind == "union":
+        return _decode_union(arg, module, value, path)
     if kind == "array":
         items = _as_array(value)
         if items is None:
@@ -194,6 +220,26 @@ def _decode(t: _Type, module: str, value: Any, path: str) -> Any:
         # Keys of maps are data, so they are left out of messages.
         out[key] = _decode(arg, module, item, f"{path}[...]")
     return out
+
+
+def _decode_union(alternatives: Tuple[_Type, ...], module: str, value: Any, path: str) -> Any:
+    """The value as the alternative it fits best: of those it decodes as, the one that leaves
+    the fewest keys unknown (the first on a tie)."""
+    best: Any = None
+    best_unknown = -1
+    problems: List[str] = []
+    for alternative in alternatives:
+        try:
+            decoded = _decode(alternative, module, value, path)
+        except (TypeError, ValueError) as e:
+            problems.append(str(e))
+            continue
+        unknown = len(decoded.unknown_fields) if isinstance(decoded, Model) else 0
+        if best_unknown < 0 or unknown < best_unknown:
+            best, best_unknown = decoded, unknown
+    if best_unknown < 0:
+        raise TypeError(f"{path}: fits none of the alternatives ({'; '.join(problems)})")
+    return best
 
 
 def _encode(t: _Type, value: Any) -> Any:

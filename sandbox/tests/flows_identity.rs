@@ -97,14 +97,14 @@ async fn batch_get_pagination() {
         all.push(enroll(&env, "2001004035", &format!("c-{i}")).await);
     }
     env.post(&format!("/v3/identity/{}/deactivate", all[3]), json!({})).await;
-    // Default page size 10; walk with startKey.
+    // Pages of 10; walk with startKey.
     let mut seen = Vec::new();
     let mut start: Option<String> = None;
     let mut pages = 0;
     loop {
         let path = match &start {
-            Some(k) => format!("/v3/identity?startKey={k}"),
-            None => "/v3/identity".to_string(),
+            Some(k) => format!("/v3/identity?limit=10&startKey={k}"),
+            None => "/v3/identity?limit=10".to_string(),
         };
         let (st, v) = env.get(&path).await;
         assert_eq!(st, 200);
@@ -128,6 +128,55 @@ async fn batch_get_pagination() {
     assert_error(&env.get("/v3/identity?limit=zero").await, 400, 8001);
     assert_error(&env.get("/v3/identity?showInactive=maybe").await, 400, 8001);
     assert_error(&env.get("/v3/identity?startKey=nope").await, 400, 8001);
+}
+
+#[tokio::test]
+async fn batch_get_default_page_is_100_as_documented() {
+    let env = Env::new().await;
+    // (Without clientCustomerIds: a request body over 4 KB is refused.)
+    let hundred: Vec<Value> = (0..100).map(|_| json!({"phoneNumber": MERLA})).collect();
+    assert_eq!(env.post("/v3/identity/batch", json!({"items": hundred})).await.0, 200);
+    for i in 100..105 {
+        enroll(&env, "2001004035", &format!("c-{i}")).await;
+    }
+    let (st, v) = env.get("/v3/identity").await;
+    assert_eq!(st, 200);
+    assert_eq!(v["results"].as_array().map(Vec::len), Some(100), "Prove's documented default limit");
+    let key = v["lastKey"].as_str().expect("105 identities: more than one default page").to_string();
+    let (_, v) = env.get(&format!("/v3/identity?startKey={key}")).await;
+    assert_eq!(v["results"].as_array().map(Vec::len), Some(5));
+    assert!(v.get("lastKey").is_none());
+}
+
+#[tokio::test]
+async fn created_at_is_in_seconds() {
+    let env = Env::new().await;
+    let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let id = enroll(&env, MERLA, "c-time").await;
+    let after = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let (_, v) = env.get(&format!("/v3/identity/{id}")).await;
+    let created = v["createdAt"].as_i64().expect("createdAt is an integer");
+    // Seconds since the epoch (like Prove's example 1747671792), not milliseconds.
+    assert!((before - 1..=after + 1).contains(&created), "createdAt {created} not in [{before}, {after}]");
+    let (_, l) = env.get(&format!("/v3/identity/{MERLA}/lookup")).await;
+    assert_eq!(l["items"][0]["createdAt"], created);
+}
+
+#[tokio::test]
+async fn batch_enroll_item_shapes_are_told_apart() {
+    let env = Env::new().await;
+    // A cross-domain item lacking one of its fields names that field, not phoneNumber.
+    for (item, missing) in [
+        (json!({"clientName": "other", "identityId": "x"}), "items[0].pcid"),
+        (json!({"identityId": "x", "pcid": "p"}), "items[0].clientName"),
+        (json!({"clientName": "other", "pcid": "p"}), "items[0].identityId"),
+        (json!({"clientName": "other", "identityId": "", "pcid": "p"}), "items[0].identityId"),
+        (json!({"deviceId": "d"}), "items[0].phoneNumber"),
+    ] {
+        let (st, v) = env.post("/v3/identity/batch", json!({"items": [item]})).await;
+        assert_eq!(st, 400, "{v}");
+        assert_eq!(v, json!({"code": 1001, "message": format!("field '{missing}' is missing")}));
+    }
 }
 
 #[tokio::test]

@@ -4,6 +4,18 @@ mod common;
 use common::*;
 use serde_json::json;
 
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, lower-case hex.
+fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_digit() || ('a'..='f').contains(&c)
+            }
+        })
+}
+
 #[tokio::test]
 async fn discover_and_fetch() {
     let env = Env::new().await;
@@ -11,12 +23,32 @@ async fn discover_and_fetch() {
     let prove_id = v["proveId"].as_str().unwrap().to_string();
     let (st, d) = env.get(&format!("/v3/discover?proveId={prove_id}")).await;
     assert_eq!(st, 200);
-    let ids: Vec<&str> = d["results"].as_array().unwrap().iter().filter_map(|r| r["attributeId"].as_str()).collect();
-    assert!(ids.contains(&"firstName") && ids.contains(&"phoneNumber"));
-    let (st, f) = env.get(&format!("/v3/fetch?proveId={prove_id}&attributeId=firstName")).await;
+    let ids: Vec<String> =
+        d["results"].as_array().unwrap().iter().filter_map(|r| r["attributeId"].as_str().map(String::from)).collect();
+    // Attribute ids are UUIDs, as Prove documents them (not attribute names).
+    assert!(ids.len() >= 2, "{d}");
+    assert!(ids.iter().all(|id| is_uuid(id)), "{ids:?}");
+    assert_eq!(ids.iter().collect::<std::collections::BTreeSet<_>>().len(), ids.len(), "distinct");
+    // Each fetches its own value; the same ids again on a second discover.
+    let mut values = Vec::new();
+    for id in &ids {
+        let (st, f) = env.get(&format!("/v3/fetch?proveId={prove_id}&attributeId={id}")).await;
+        assert_eq!(st, 200, "{f}");
+        assert_eq!(f["results"][0]["attributeId"], id.as_str());
+        values.push(f["results"][0]["attributeValue"].as_str().unwrap().to_string());
+    }
+    assert!(values.contains(&"Sheilakathryn".to_string()) && values.contains(&SHEILA.to_string()), "{values:?}");
+    assert_eq!(env.get(&format!("/v3/discover?proveId={prove_id}")).await.1, d);
+    // Upper-case hex is the same UUID.
+    let (st, _) = env.get(&format!("/v3/fetch?proveId={prove_id}&attributeId={}", ids[0].to_uppercase())).await;
     assert_eq!(st, 200);
-    assert_eq!(f["results"][0]["attributeValue"], "Sheilakathryn");
-    assert_error(&env.get(&format!("/v3/fetch?proveId={prove_id}&attributeId=shoeSize")).await, 404, 8013);
+    // A name is not an attribute id; a UUID that names no attribute is not found.
+    assert_error(&env.get(&format!("/v3/fetch?proveId={prove_id}&attributeId=firstName")).await, 400, 8001);
+    assert_error(
+        &env.get(&format!("/v3/fetch?proveId={prove_id}&attributeId=0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b")).await,
+        404,
+        8013,
+    );
     assert_error(&env.get(&format!("/v3/fetch?proveId={prove_id}")).await, 400, 1001);
     assert_error(&env.get("/v3/discover?proveId=0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b").await, 404, 8011);
     assert_error(&env.get("/v3/discover").await, 400, 1001);

@@ -125,6 +125,34 @@ async fn challenge_rules() {
 }
 
 #[tokio::test]
+async fn ssn_is_nine_or_four_digits_never_empty() {
+    let env = Env::new().await;
+    // Prove documents ssn as "the full or last 4 digits", numeric only: "" and dashes are refused
+    // on every step that takes it, with 400 8001 naming the field.
+    for bad in ["", "847-35-0596", "12345"] {
+        let res = start(&env, MILO, json!({"ssn": bad})).await;
+        assert_error(&res, 400, 8001);
+        assert!(res.1["message"].as_str().unwrap().contains("'ssn'"), "{}", res.1);
+    }
+    let id = cid(&env, MILO).await;
+    env.post("/v3/validate", json!({"correlationId": id})).await;
+    for bad in ["", "847-35-0596"] {
+        assert_error(&env.post("/v3/challenge", json!({"correlationId": id, "ssn": bad})).await, 400, 8001);
+    }
+    // Refused before any state changes: the same challenge still works.
+    let (_, v) = env.post("/v3/challenge", json!({"correlationId": id, "ssn": "847350596"})).await;
+    assert_eq!(v["success"], json!(true));
+    let ind = json!({"firstName": "Milo", "lastName": "Pinson", "ssn": ""});
+    assert_error(&env.post("/v3/complete", json!({"correlationId": id, "individual": ind})).await, 400, 8001);
+    // Leaving it out (or null) is how "no SSN" is said.
+    let ind = json!({"firstName": "Milo", "lastName": "Pinson", "ssn": null});
+    let (st, v) = env.post("/v3/complete", json!({"correlationId": id, "individual": ind})).await;
+    assert_eq!((st, v["success"].clone()), (200, json!(true)));
+    let (st, _) = start(&env, MILO, json!({"ssn": null})).await;
+    assert_eq!(st, 200);
+}
+
+#[tokio::test]
 async fn complete_rules() {
     let env = Env::new().await;
     let id = cid(&env, MARTINA).await;

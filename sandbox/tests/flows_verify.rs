@@ -17,7 +17,12 @@ async fn verify_with_possession_then_status() {
     assert!(v["authToken"].is_string());
     let id = v["correlationId"].as_str().unwrap().to_string();
     let (_, s) = env.post("/v3/verify-status", json!({"correlationId": id})).await;
-    assert_eq!((s["success"].as_str(), s["possessionResult"].as_str()), (Some("pending"), Some("pending")));
+    // The Verified Users guide: verifyResult is pending until the checks complete.
+    assert_eq!(
+        (s["success"].as_str(), s["possessionResult"].as_str(), s["verifyResult"].as_str()),
+        (Some("pending"), Some("pending"), Some("pending"))
+    );
+    assert!(s.get("evaluation").is_none() && s.get("identityId").is_none());
     env.possession(&id, "success", None).await;
     let (_, s) = env.post("/v3/verify-status", json!({"correlationId": id})).await;
     assert_eq!(
@@ -40,7 +45,32 @@ async fn verify_with_possession_then_status() {
         .await;
     env.sb.advance_clock(std::time::Duration::from_secs(180));
     let (_, s) = env.post("/v3/verify-status", json!({"correlationId": v["correlationId"]})).await;
-    assert_eq!((s["success"].as_str(), s["possessionResult"].as_str()), (Some("false"), Some("failed")));
+    assert_eq!(
+        (s["success"].as_str(), s["possessionResult"].as_str(), s["verifyResult"].as_str()),
+        (Some("false"), Some("failed"), Some("not_applicable"))
+    );
+    assert_eq!(s["evaluation"], json!({"authentication": {"result": "fail"}}));
+
+    // A name that does not match: still pending while possession is, then failed verification.
+    let (_, v) = env
+        .post(
+            "/v3/verify",
+            json!({"possessionType": "mobile", "firstName": "Someone", "lastName": "Coldman", "phoneNumber": ELENA}),
+        )
+        .await;
+    let id = v["correlationId"].as_str().unwrap().to_string();
+    let (_, s) = env.post("/v3/verify-status", json!({"correlationId": id})).await;
+    assert_eq!(
+        (s["success"].as_str(), s["possessionResult"].as_str(), s["verifyResult"].as_str()),
+        (Some("pending"), Some("pending"), Some("pending"))
+    );
+    env.possession(&id, "success", None).await;
+    let (_, s) = env.post("/v3/verify-status", json!({"correlationId": id})).await;
+    assert_eq!(
+        (s["success"].as_str(), s["possessionResult"].as_str(), s["verifyResult"].as_str()),
+        (Some("false"), Some("success"), Some("failed"))
+    );
+    assert_eq!(s["evaluation"]["identification"]["result"], "fail");
 }
 
 #[tokio::test]
@@ -75,9 +105,10 @@ async fn verify_without_possession_and_failures() {
     let (_, p) = env.possession(&id, "success", None).await;
     assert_eq!(p["possession"], "failed");
     let (_, s) = env.post("/v3/verify-status", json!({"correlationId": id})).await;
+    // The Verified Users guide: verifyResult is not_applicable when possession failed.
     assert_eq!(
         (s["success"].as_str(), s["possessionResult"].as_str(), s["verifyResult"].as_str()),
-        (Some("false"), Some("failed"), Some("success"))
+        (Some("false"), Some("failed"), Some("not_applicable"))
     );
     // Validation.
     assert_error(

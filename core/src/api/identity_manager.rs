@@ -32,10 +32,13 @@ impl IdentityManager<'_> {
         self.client.execute(r).await
     }
 
-    /// `POST /v3/identity/batch`: enroll up to 100 phone numbers; each result is an enrolled
-    /// identity or an error message.
+    /// `POST /v3/identity/batch`: enroll up to 100 identities; each result is an enrolled
+    /// identity or an error message. Each item is a [`BatchEnrollItem`]: a customer to enroll by
+    /// phone number (`EnrollIdentityItem`, the shape to use for enrolment) or an identity of
+    /// another domain (`IdentityItem`, the only shape the official SDKs send).
     ///
-    /// Validation: 1 to 100 `items`, each with a `phoneNumber`.
+    /// Validation: 1 to 100 `items`; an enrolment item needs a valid `phoneNumber`, a
+    /// cross-domain item a non-blank `clientName`, `identityId` and `pcid`.
     pub async fn batch_enroll(&self, req: &BatchEnrollIdentitiesRequest) -> Result<BatchEnrollIdentitiesResponse> {
         let mut r = json_request(&ops::BATCH_ENROLL_IDENTITIES, req)?;
         r.client_request_id = req.client_request_id.as_deref();

@@ -3013,8 +3013,11 @@ pub struct BatchEnrollIdentitiesRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
+    /// The identities to enroll (1 to 100), each either a customer to enroll by phone number {phoneNumber, clientCustomerId?, deviceId?} or an identity already enrolled in another domain {clientName, identityId, pcid}.
+    ///
+    /// The first shape is the one of Prove's Identity Manager guide and curl example; the second is the item type of Prove's API description and the official SDKs (see BatchEnrollItem).
     #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<EnrollIdentityItem>>,
+    pub items: Option<Vec<BatchEnrollItem>>,
 }
 
 impl BatchEnrollIdentitiesRequest {
@@ -3030,7 +3033,7 @@ impl BatchEnrollIdentitiesRequest {
     }
 
     /// Sets `items`.
-    pub fn items(mut self, v: Vec<EnrollIdentityItem>) -> Self {
+    pub fn items(mut self, v: Vec<BatchEnrollItem>) -> Self {
         self.items = Some(v);
         self
     }

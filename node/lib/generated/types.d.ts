@@ -723,7 +723,8 @@ export interface ActivateIdentityResponse {
 export interface BatchEnrollIdentitiesRequest {
   /** A client-generated unique ID for a specific session. */
   clientRequestId?: string;
-  items?: EnrollIdentityItem[];
+  /** The identities to enroll (1 to 100), each either a customer to enroll by phone number {phoneNumber, clientCustomerId?, deviceId?} or an identity already enrolled in another domain {clientName, identityId, pcid}. */
+  items?: Array<EnrollIdentityItem | IdentityItem>;
 }
 
 /** Response body for the V3 Batch Enroll Identities API. */

@@ -8,7 +8,7 @@ and ``to_dict`` use the wire names. The behaviour every model shares is ``prove_
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 from .._model import Model, field
 from .enums import FlowType, PossessionType, ResultStatus, SuccessStatus, VerificationType
@@ -930,9 +930,13 @@ class BatchEnrollIdentitiesRequest(Model):
 
     client_request_id: Optional[str] = field("clientRequestId", "string", default=None)
     """A client-generated unique ID for a specific session."""
-    items: Optional[List[EnrollIdentityItem]] = field(
-        "items", "array<ref:EnrollIdentityItem>", default=None
+    items: Optional[List[Union[EnrollIdentityItem, IdentityItem]]] = field(
+        "items", "array<union<ref:EnrollIdentityItem|ref:IdentityItem>>", default=None
     )
+    """The identities to enroll (1 to 100), each either a customer to enroll by phone number
+    {phoneNumber, clientCustomerId?, deviceId?} or an identity already enrolled in another domain
+    {clientName, identityId, pcid}.
+    """
 
 
 class BatchEnrollIdentitiesResponse(Model):

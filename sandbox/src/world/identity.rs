@@ -14,9 +14,9 @@ use crate::clock::rfc3339;
 /// Products whose test users may be enrolled: Identity Manager's own, plus Unify (enrolment with a
 /// Prove Key `deviceId`) and Verified Users (verify-and-enroll).
 const PRODUCTS: &[Product] = &[Product::IdentityManager, Product::Unify, Product::VerifiedUsers];
-/// Largest batch enroll and largest page of a batch get.
-/// Page size of a batch get when `limit` is not given.
-pub const DEFAULT_LIMIT: usize = 10;
+/// Page size of a batch get when `limit` is not given: Prove documents "Default value is 100"
+/// for the `limit` query parameter of `GET /v3/identity`.
+pub const DEFAULT_LIMIT: usize = 100;
 
 /// One enrolled identity.
 #[derive(Debug, Clone)]
@@ -137,18 +137,19 @@ pub fn batch_enroll(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
     let mut parsed = Vec::with_capacity(items.len());
     for (item, prefix) in &items {
         let ib = Body::nested(item, prefix)?;
-        if ib.has("phoneNumber") {
+        // An item with a phoneNumber is an enrolment item; one without, but with any field of
+        // the cross-domain item, must carry all three of those; one with neither lacks its
+        // phoneNumber [INF].
+        if !ib.has("phoneNumber") && ["clientName", "identityId", "pcid"].iter().any(|f| ib.has(f)) {
+            ib.req_str("clientName")?;
+            let identity_id = ib.req_str("identityId")?;
+            ib.req_str("pcid")?;
+            parsed.push(Err(identity_id));
+        } else {
             let phone = ib.req_str("phoneNumber")?;
             let customer = ib.opt_str("clientCustomerId")?;
             let device = ib.opt_str("deviceId")?;
             parsed.push(Ok((phone, customer, device)));
-        } else if ib.has("identityId") {
-            let identity_id = ib.req_str("identityId")?;
-            ib.req_str("clientName")?;
-            ib.req_str("pcid")?;
-            parsed.push(Err(identity_id));
-        } else {
-            return Err(ApiResponse::missing_field(&format!("{prefix}phoneNumber")));
         }
     }
     let client = ctx.client().to_string();
@@ -223,7 +224,8 @@ fn describe(i: &Identity) -> Value {
         ("countryCode", i.user.country_code().map(|c| json!(c))),
         ("clientCustomerId", i.client_customer_id.clone().map(Value::String)),
         ("deviceId", i.device_id.clone().map(Value::String)),
-        ("createdAt", Some(json!(i.created_ms))),
+        // Prove documents createdAt in seconds since the Unix epoch (example 1747671792).
+        ("createdAt", Some(json!(i.created_ms / 1000))),
         ("creationString", s(rfc3339(i.created_ms))),
     ])
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::validate::{invalid, req_query, Body, Res};
+use super::validate::{invalid, is_uuid, req_query, Body, Res};
 use super::{new_id, obj, s, user_for, users, Ctx, State};
 use crate::api::ApiResponse;
 use crate::clock::rfc3339;
@@ -61,7 +61,19 @@ fn not_found() -> ApiResponse {
     ApiResponse::error(404, 8011, "Identity Not Found")
 }
 
-/// The attributes a Prove ID's owner can share: `(attributeId, value)`.
+/// The `attributeId` of one attribute of one Prove ID: a UUID, as Prove documents it (`format:
+/// uuid` on `/v3/fetch`'s query parameter; "a UUID that can be used to reference the attribute"),
+/// stable for the same project, Prove ID and attribute, and different for any other [INF]. It is
+/// name-based: the first 16 bytes of SHA-256 over the three, as a version 8 (custom) UUID.
+pub fn attribute_id(client_id: &str, prove_id: &str, name: &str) -> String {
+    let digest = Sha256::digest(format!("attribute\0{client_id}\0{prove_id}\0{name}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
+}
+
+/// The attributes a Prove ID's owner can share: `(attribute name, value)`. The name is the
+/// sandbox's own key; the wire carries [`attribute_id`] of it.
 fn attributes(st: &State, ctx: &Ctx<'_>, prove_id: &str) -> Res<Vec<(&'static str, String)>> {
     let (client, phone) = st.prove_id_owner.get(prove_id).ok_or_else(not_found)?;
     if client != ctx.client() {
@@ -88,19 +100,25 @@ pub fn discover(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
     let issuer = issuer_of(ctx.client());
     let results: Vec<Value> = attributes(st, ctx, prove_id)?
         .into_iter()
-        .map(|(id, _)| json!({"attributeId": id, "issuerId": issuer}))
+        .map(|(name, _)| json!({"attributeId": attribute_id(ctx.client(), prove_id, name), "issuerId": issuer}))
         .collect();
     Ok(ApiResponse::ok(obj([("results", Some(Value::Array(results)))])))
 }
 
-/// `GET /v3/fetch?proveId=...&attributeId=...`.
+/// `GET /v3/fetch?proveId=...&attributeId=...`: `attributeId` is a UUID from discover. A value
+/// that is not a UUID is a malformed parameter (400 8001); a UUID that names no attribute of
+/// this Prove ID is 404 8013 [INF].
 pub fn fetch(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
     let prove_id = req_query(&ctx.req.query, "proveId")?;
-    let attribute_id = req_query(&ctx.req.query, "attributeId")?;
+    let wanted = req_query(&ctx.req.query, "attributeId")?;
+    if !is_uuid(&wanted.to_ascii_lowercase()) {
+        return Err(invalid("query parameter 'attributeId' must be a UUID, as returned by /v3/discover"));
+    }
     let attrs = attributes(st, ctx, prove_id)?;
     let (id, value) = attrs
         .into_iter()
-        .find(|(id, _)| *id == attribute_id)
+        .map(|(name, value)| (attribute_id(ctx.client(), prove_id, name), value))
+        .find(|(id, _)| id.eq_ignore_ascii_case(wanted))
         .ok_or_else(|| ApiResponse::error(404, 8013, "Attribute Not Found"))?;
     Ok(ApiResponse::ok(json!({
         "results": [{"attributeId": id, "attributeValue": value, "issuerId": issuer_of(ctx.client())}]

@@ -216,18 +216,24 @@ pub fn opt_dob<'a>(body: &Body<'a>) -> Res<Option<&'a str>> {
     }
 }
 
-/// Optional `ssn`: nine digits or the last four (dashes allowed in the full form).
-pub fn opt_ssn<'a>(body: &Body<'a>) -> Res<Option<String>> {
-    match body.opt_str("ssn")? {
+/// Whether `s` is an SSN as Prove documents it: "the full or last 4 digits of the social
+/// security number", numeric characters only (so no dashes, and not empty).
+pub fn is_ssn(s: &str) -> bool {
+    (s.len() == 9 || s.len() == 4) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Optional `ssn`: absent (or `null`), or nine digits or the last four. Unlike other optional
+/// strings, an empty `ssn` does not count as absent: it is a value outside the documented format
+/// and answers 400 8001, like `"12"` or `"847-35-0596"`.
+pub fn opt_ssn(body: &Body<'_>) -> Res<Option<String>> {
+    match body.raw("ssn") {
         None => Ok(None),
-        Some(s) => {
-            let digits: String = s.chars().filter(|c| *c != '-').collect();
-            if (digits.len() == 9 || digits.len() == 4) && digits.bytes().all(|b| b.is_ascii_digit()) {
-                Ok(Some(digits))
-            } else {
-                Err(invalid("field 'ssn' must be 9 digits or the last 4 digits"))
-            }
-        }
+        Some(Value::String(s)) if is_ssn(s) => Ok(Some(s.clone())),
+        Some(Value::String(_)) => Err(invalid(format!(
+            "field '{}' must be 9 digits or the last 4 digits (digits only; leave it out when there is none)",
+            body.name("ssn")
+        ))),
+        Some(_) => Err(invalid(format!("field '{}' must be a string", body.name("ssn")))),
     }
 }
 
@@ -267,6 +273,19 @@ mod tests {
         assert!(is_uuid("0b8e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"));
         assert!(!is_uuid("0B8E7F6A-1C2D-4E5F-8A9B-0C1D2E3F4A5B"));
         assert!(!is_uuid("not-a-uuid"));
+    }
+
+    #[test]
+    fn ssn_format_is_digits_only_and_never_empty() {
+        assert!(is_ssn("847350596") && is_ssn("0596"));
+        for bad in ["", "847-35-0596", "84735059", "059a", " 0596"] {
+            assert!(!is_ssn(bad), "{bad:?}");
+        }
+        let body = serde_json::json!({"ssn": ""});
+        let e = opt_ssn(&Body::parse(&body).unwrap()).unwrap_err();
+        assert_eq!((e.status, e.body["code"].as_i64()), (400, Some(8001)));
+        let body = serde_json::json!({"ssn": null});
+        assert_eq!(opt_ssn(&Body::parse(&body).unwrap()).unwrap(), None);
     }
 
     #[test]

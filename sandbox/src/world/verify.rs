@@ -83,13 +83,15 @@ pub fn verify_status(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
     let Flow::Verify(flow) = &session.flow else {
         return Err(step_not_allowed());
     };
-    let verify_result = if flow.verified { "success" } else { "failed" };
-    let (success, possession_result) = match (channel, possession) {
-        (Channel::None, _) => (if flow.verified { "true" } else { "false" }, "not_applicable"),
-        (_, Possession::Failed) => ("false", "failed"),
-        (_, p) if !flow.verified => ("false", p.as_str()),
-        (_, Possession::Success) => ("true", "success"),
-        (_, Possession::Pending) => ("pending", "pending"),
+    let verified = if flow.verified { "success" } else { "failed" };
+    // The Verified Users guide: verifyResult is `pending` until the checks complete, and
+    // `not_applicable` when possession failed; success is `pending` until both are decided.
+    // The verification is reported only once possession has succeeded [INF].
+    let (success, possession_result, verify_result) = match (channel, possession) {
+        (Channel::None, _) => (if flow.verified { "true" } else { "false" }, "not_applicable", verified),
+        (_, Possession::Pending) => ("pending", "pending", "pending"),
+        (_, Possession::Failed) => ("false", "failed", "not_applicable"),
+        (_, Possession::Success) => (if flow.verified { "true" } else { "false" }, "success", verified),
     };
     let done = success != "pending";
     Ok(ApiResponse::ok(obj([
@@ -100,7 +102,11 @@ pub fn verify_status(ctx: &Ctx<'_>, st: &mut State) -> Res<ApiResponse> {
         (
             "evaluation",
             done.then(|| {
-                evaluation(&[("authentication", possession_result != "failed"), ("identification", flow.verified)])
+                if verify_result == "not_applicable" {
+                    evaluation(&[("authentication", false)])
+                } else {
+                    evaluation(&[("authentication", true), ("identification", flow.verified)])
+                }
             }),
         ),
     ])))

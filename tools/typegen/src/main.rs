@@ -96,6 +96,9 @@ fn ts_type(expr: &str) -> String {
     if let Some(inner) = expr.strip_prefix("map<").and_then(|r| r.strip_suffix('>')) {
         return format!("Record<string, {}>", ts_type(inner));
     }
+    if let Some(alternatives) = union_alternatives(expr) {
+        return alternatives.iter().map(|a| ts_type(a)).collect::<Vec<_>>().join(" | ");
+    }
     if let Some(name) = expr.strip_prefix("enum:") {
         return name.to_owned();
     }
@@ -112,6 +115,31 @@ fn ts_type(expr: &str) -> String {
             panic!("unknown type expression {other:?} in prove_core::models::meta");
         }
     }
+}
+
+/// The alternatives of `union<A|B|…>` (split at the top level only), or `None` for any other
+/// expression. A union with fewer than two alternatives, or an empty one, is not a valid
+/// expression and panics like any unknown expression.
+pub(crate) fn union_alternatives(expr: &str) -> Option<Vec<&str>> {
+    let inner = expr.strip_prefix("union<")?.strip_suffix('>')?;
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            '|' if depth == 0 => {
+                out.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&inner[start..]);
+    if out.len() < 2 || out.iter().any(|a| a.is_empty()) {
+        panic!("malformed union type expression {expr:?} in prove_core::models::meta");
+    }
+    Some(out)
 }
 
 /// A JSDoc comment, or nothing when `doc` is empty.
@@ -322,10 +350,14 @@ mod tests {
     fn every_reference_resolves() {
         let mut exprs: Vec<&str> = MODELS.iter().flat_map(|m| m.fields.iter().map(|f| f.ty)).collect();
         exprs.extend(INPUTS.iter().flat_map(|i| i.fields.iter().map(|f| f.ty)));
-        for e in exprs {
+        fn resolves(e: &str) {
             let mut inner = e;
             while let Some(x) = inner.strip_prefix("array<").or_else(|| inner.strip_prefix("map<")) {
                 inner = x.strip_suffix('>').unwrap_or(x);
+            }
+            if let Some(alternatives) = union_alternatives(inner) {
+                alternatives.into_iter().for_each(resolves);
+                return;
             }
             if let Some(r) = inner.strip_prefix("ref:") {
                 assert!(MODELS.iter().any(|m| m.name == r) || INPUTS.iter().any(|i| i.name == r), "{r}");
@@ -333,6 +365,9 @@ mod tests {
             if let Some(r) = inner.strip_prefix("enum:") {
                 assert!(ENUMS.iter().any(|x| x.name == r), "{r}");
             }
+        }
+        for e in exprs {
+            resolves(e);
             let _ = ts_type(e);
         }
     }
@@ -344,5 +379,23 @@ mod tests {
         assert_eq!(ts_type("array<map<string>>"), "Array<Record<string, string>>");
         assert_eq!(ts_type("enum:FlowType"), "FlowType");
         assert_eq!(field_name("x-y"), "\"x-y\"");
+        assert_eq!(ts_type("union<ref:A|ref:B>"), "A | B");
+        assert_eq!(
+            ts_type("array<union<ref:EnrollIdentityItem|ref:IdentityItem>>"),
+            "Array<EnrollIdentityItem | IdentityItem>"
+        );
+        assert_eq!(ts_type("union<array<ref:A>|map<string>>"), "A[] | Record<string, string>");
+    }
+
+    #[test]
+    #[should_panic(expected = "malformed union")]
+    fn a_union_of_one_is_refused() {
+        let _ = ts_type("union<ref:A>");
+    }
+
+    #[test]
+    fn batch_enroll_items_are_a_union_of_both_shapes() {
+        let ts = typescript();
+        assert!(ts.contains("  items?: Array<EnrollIdentityItem | IdentityItem>;\n"), "{ts}");
     }
 }

@@ -109,6 +109,9 @@ pub fn py_type(expr: &str) -> String {
     if let Some(inner) = expr.strip_prefix("map<").and_then(|r| r.strip_suffix('>')) {
         return format!("Dict[str, {}]", py_type(inner));
     }
+    if let Some(alternatives) = crate::union_alternatives(expr) {
+        return format!("Union[{}]", alternatives.iter().map(|a| py_type(a)).collect::<Vec<_>>().join(", "));
+    }
     if let Some(name) = expr.strip_prefix("enum:") {
         return name.to_owned();
     }
@@ -181,9 +184,18 @@ fn enum_names_in(expr: &str, out: &mut BTreeSet<String>) {
     while let Some(x) = inner.strip_prefix("array<").or_else(|| inner.strip_prefix("map<")) {
         inner = x.strip_suffix('>').unwrap_or(x);
     }
-    if let Some(e) = inner.strip_prefix("enum:") {
+    if let Some(alternatives) = crate::union_alternatives(inner) {
+        for a in alternatives {
+            enum_names_in(a, out);
+        }
+    } else if let Some(e) = inner.strip_prefix("enum:") {
         out.insert(e.to_owned());
     }
+}
+
+/// Whether a type expression holds a union anywhere (the module then imports `Union`).
+fn has_union(expr: &str) -> bool {
+    expr.contains("union<")
 }
 
 /// `python/prove_sdk/_generated/__init__.py`.
@@ -240,13 +252,16 @@ pub fn enums() -> String {
 pub fn models() -> String {
     let models = py_models();
     let mut used_enums = BTreeSet::new();
+    let mut unions = false;
     for m in &models {
         for f in m.fields {
             enum_names_in(f.ty, &mut used_enums);
+            unions |= has_union(f.ty);
         }
     }
+    let typing = if unions { "Any, Dict, List, Optional, Union" } else { "Any, Dict, List, Optional" };
     let mut out = String::from(HEADER);
-    out.push_str(
+    out.push_str(&format!(
         "\"\"\"Request and response models of Prove's API: one class per model of prove-core's metadata,\n\
          then the inputs and composite outputs of the methods addressed by path or query.\n\
          \n\
@@ -255,10 +270,10 @@ pub fn models() -> String {
          \"\"\"\n\
          from __future__ import annotations\n\
          \n\
-         from typing import Any, Dict, List, Optional\n\
+         from typing import {typing}\n\
          \n\
          from .._model import Model, field\n",
-    );
+    ));
     if !used_enums.is_empty() {
         let names: Vec<&str> = used_enums.iter().map(String::as_str).collect();
         let _ = writeln!(out, "from .enums import {}", names.join(", "));
@@ -490,6 +505,11 @@ mod tests {
             "    fields: Optional[List[KycFieldTypeResponseInternal]] = field(\n        \"fields\", \"array<ref:KycFieldTypeResponseInternal>\", default=None\n    )\n"
         ));
         assert!(py.contains("from .enums import "));
+        // The batch-enrol item is either shape; `Union` is imported for it.
+        assert!(py.contains("from typing import Any, Dict, List, Optional, Union\n"));
+        assert!(py.contains(
+            "    items: Optional[List[Union[EnrollIdentityItem, IdentityItem]]] = field(\n        \"items\", \"array<union<ref:EnrollIdentityItem|ref:IdentityItem>>\", default=None\n    )\n"
+        ));
         let sensitive = py_models().iter().flat_map(|m| m.fields.iter().map(field_sensitive)).filter(|s| *s).count();
         assert_eq!(py.matches("sensitive=True").count(), sensitive);
         assert!(sensitive > 20);
@@ -503,6 +523,8 @@ mod tests {
         assert_eq!(py_type("enum:FlowType"), "FlowType");
         assert_eq!(py_type("number"), "float");
         assert_eq!(py_type("integer"), "int");
+        assert_eq!(py_type("union<ref:A|ref:B>"), "Union[A, B]");
+        assert_eq!(py_type("array<union<ref:A|ref:B>>"), "List[Union[A, B]]");
     }
 
     #[test]
