@@ -60,6 +60,12 @@ export async function usage(): Promise<void> {
   setLogger((r: LogRecord) => void r.path, { level: 'warn' });
   setLogger(null);
 
+  // Batch enrolment items: an enrolment item or a cross-domain item, in one list.
+  await client.identityManager.batchEnroll({
+    items: [{ phoneNumber: '2001004031' }, { clientName: 'Partner', identityId: 'i', pcid: 'p' }],
+  });
+  // @ts-expect-error a cross-domain item needs its pcid
+  await client.identityManager.batchEnroll({ items: [{ clientName: 'Partner', identityId: 'i' }] });
   // @ts-expect-error flowType is required
   await client.flow.start({ phoneNumber: '2001001695' });
   // @ts-expect-error unknown method name
