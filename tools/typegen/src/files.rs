@@ -29,6 +29,7 @@ pub fn all() -> Vec<Generated> {
         g("python/prove_sdk/_generated/models.py", crate::python::models()),
         g("python/prove_sdk/_generated/errors.py", crate::errors::python()),
         g("python/prove_sdk/_generated/methods.py", crate::python::methods()),
+        g("python/prove_sdk/_generated/clients.py", crate::python_client::clients()),
     ]
 }
 

@@ -19,6 +19,7 @@ use prove_core::models::meta::{FieldMeta, ModelMeta, ENUMS, MODELS};
 mod errors;
 mod files;
 mod python;
+mod python_client;
 
 const USAGE: &str = "usage: prove-typegen write|check [--root DIR] | ts | methods-json";
 
