@@ -381,60 +381,10 @@ fn oauth_error(body: &[u8]) -> Option<(String, Option<String>)> {
     Some((code.to_owned(), description))
 }
 
-/// `body` with every occurrence of the client secret (as sent: plain, form-encoded,
-/// percent-encoded or JSON-escaped) replaced by `<redacted>`, so no message built from an error
-/// answer can repeat it.
+/// `body` with every occurrence of the client secret (in every encoding it may come back in)
+/// replaced by `<redacted>`, so no message built from an error answer can repeat it.
 fn redact_secret(secret: &str, body: &[u8]) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(body.to_vec());
-    if secret.is_empty() {
-        return out;
-    }
-    let mut percent = Zeroizing::new(String::new());
-    transport::encode_component(secret, &mut percent);
-    let form = Zeroizing::new(form_encode(secret));
-    let json = Zeroizing::new(serde_json::to_string(secret).unwrap_or_default());
-    let json = json.get(1..json.len().saturating_sub(1)).unwrap_or("");
-    for needle in [secret, percent.as_str(), form.as_str(), json] {
-        if !needle.is_empty() {
-            out = replace_all(&out, needle.as_bytes(), b"<redacted>");
-        }
-    }
-    out
-}
-
-/// `application/x-www-form-urlencoded` encoding of one value (space as `+`), as sent.
-fn form_encode(value: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(value.len());
-    for &b in value.as_bytes() {
-        match b {
-            b' ' => out.push('+'),
-            b'*' | b'-' | b'.' | b'_' => out.push(b as char),
-            _ if b.is_ascii_alphanumeric() => out.push(b as char),
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 0x0f)] as char);
-            }
-        }
-    }
-    out
-}
-
-/// `haystack` with every non-overlapping occurrence of `needle` replaced by `with`.
-fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(Vec::with_capacity(haystack.len()));
-    let mut i = 0;
-    while i < haystack.len() {
-        if haystack[i..].starts_with(needle) {
-            out.extend_from_slice(with);
-            i += needle.len();
-        } else {
-            out.push(haystack[i]);
-            i += 1;
-        }
-    }
-    out
+    transport::scrub_value(secret, body)
 }
 
 /// Lifetime from `expires_in` (number or numeric string); defaults when missing or not positive.
@@ -523,6 +473,5 @@ mod tests {
         let text = String::from_utf8_lossy(&out);
         assert!(!text.contains("s3cr"), "{text}");
         assert_eq!(text.matches("<redacted>").count(), 4, "{text}");
-        assert_eq!(replace_all(b"aXbXX", b"X", b"--").as_slice(), b"a--b----");
     }
 }

@@ -128,6 +128,15 @@ fn scrub_str(text: &str, needles: &[Zeroizing<String>]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `body` with `value` replaced by `<redacted>` in every form of [`encodings`] (for a secret
+/// known before any token exists, such as the client secret in a token-endpoint answer).
+pub(crate) fn scrub_value(value: &str, body: &[u8]) -> Zeroizing<Vec<u8>> {
+    if value.is_empty() {
+        return Zeroizing::new(body.to_vec());
+    }
+    replace_needles(body, &encodings(value))
+}
+
 /// The forms in which `value` may come back from a server: as sent, percent-encoded (RFC 3986),
 /// form-encoded as a form body is sent (space as `+`), each with upper- and lower-case hex, and
 /// JSON-escaped (with `/` escaped or not).
