@@ -3,7 +3,7 @@ mod server_common;
 
 use prove_sandbox::Sandbox;
 use serde_json::{json, Value};
-use server_common::{client, parts, token};
+use server_common::{client, parts, token, token_response};
 
 #[tokio::test]
 async fn counters_count_requests_by_template_and_reset() {
@@ -335,17 +335,7 @@ async fn a_sub_second_token_lifetime_is_reported_as_one_second() {
     assert_eq!((status, v), (200, json!({"seconds": 1, "ms": 500})));
     let (_, _, info) = parts(http.get(format!("{}/sandbox/info", sb.base_url())).send().await.expect("send")).await;
     assert_eq!(info["tokenLifetimeSeconds"], 1);
-    let res = http
-        .post(format!("{}/token", sb.base_url()))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", sb.client_id()),
-            ("client_secret", sb.client_secret()),
-        ])
-        .send()
-        .await
-        .expect("token");
-    let v: Value = res.json().await.expect("json");
+    let v = token_response(&sb, &http).await;
     assert_eq!((v["expires_in"].as_u64(), v["refresh_expires_in"].as_u64()), (Some(1), Some(1)), "{v}");
     // The token still lives 500 ms, not a rounded second.
     let t = v["access_token"].as_str().expect("token").to_owned();

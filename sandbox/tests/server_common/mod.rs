@@ -13,6 +13,12 @@ pub fn client() -> reqwest::Client {
 
 /// Fetch an access token with the sandbox's credentials.
 pub async fn token(sb: &Sandbox, http: &reqwest::Client) -> String {
+    let v = token_response(sb, http).await;
+    v["access_token"].as_str().expect("access_token").to_owned()
+}
+
+/// The whole token answer (`access_token`, `expires_in`, …) for the sandbox's credentials.
+pub async fn token_response(sb: &Sandbox, http: &reqwest::Client) -> Value {
     let res = http
         .post(format!("{}/token", sb.base_url()))
         .form(&[
@@ -24,8 +30,7 @@ pub async fn token(sb: &Sandbox, http: &reqwest::Client) -> String {
         .await
         .expect("token request");
     assert_eq!(res.status(), 200);
-    let v: Value = res.json().await.expect("token json");
-    v["access_token"].as_str().expect("access_token").to_owned()
+    res.json().await.expect("token json")
 }
 
 /// Status, content type and JSON body (Null when the body is not JSON).
