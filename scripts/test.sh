@@ -63,6 +63,9 @@ step "generated files of every language match the core (tools/typegen); the gene
 cargo run -q --locked -p prove-typegen -- check
 python3 -B python/tests/test_generated.py
 
+step "python package: native module (debug) in a fresh venv under target/, pytest, mypy --strict"
+python/scripts/test.sh
+
 step "node package: napi addon (debug), node --test"
 if [ ! -d node/node_modules ]; then
   (cd node && npm ci --no-audit --no-fund)

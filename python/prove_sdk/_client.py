@@ -342,7 +342,9 @@ def _call_arguments(
     )
 
 
-_CALL_FIELDS = frozenset(_SETTING_NAMES["call"]) | {f"retry.{n}" for n in _SETTING_NAMES["retry"]}
+_CALL_FIELDS = (frozenset(_SETTING_NAMES["call"]) - {"clientRequestId"}) | {
+    f"retry.{n}" for n in _SETTING_NAMES["retry"]
+}
 
 _SEGMENT = re.compile(r"^([^\[\]]*)(.*)$")
 
