@@ -325,3 +325,22 @@ def _global_client(prove_sandbox: Sandbox) -> Iterator[None]:
     _GLOBAL.append(prove_sandbox.client())
     yield
     _GLOBAL.clear()
+
+
+@pytest.mark.skipif(not hasattr(os, "kill"), reason="needs signals")
+def test_ctrl_c_stops_a_waiting_sync_call(prove_sandbox: Sandbox) -> None:
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    client = prove_sandbox.client()
+    client.domain.id()
+    prove_sandbox.inject_fault("latency", ms=5000, path="/v3/domain/id", count=1)
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        client.domain.id()
+    assert time.monotonic() - t0 < 2
+    timer.join()
+    assert client.domain.id(), "the client still works"
