@@ -122,7 +122,7 @@ _SETTING_NAMES: Dict[str, Tuple[str, ...]] = {
 }
 _ALL_CAMEL = sorted(
     {n for names in _SETTING_NAMES.values() for n in names}
-    | {"leewayMs", "maxAgeMs", "requireBodyHash", "rejectReplays"},
+    | {"leewayMs", "maxAgeMs", "requireBodyHash", "rejectReplays", "fromEnv"},
     key=len,
     reverse=True,
 )

@@ -307,6 +307,7 @@ def test_from_env(prove_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(ValidationError) as e:
         ProveClient.from_env(base_url="http://x")  # type: ignore[call-arg]
     assert e.value.field == "base_url" and "PROVE_BASE_URL" in str(e.value)
+    assert "of from_env" in str(e.value), str(e.value)
     monkeypatch.delenv("PROVE_CLIENT_SECRET")
     with pytest.raises(ValidationError) as e:
         ProveClient.from_env()

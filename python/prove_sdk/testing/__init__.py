@@ -17,7 +17,7 @@ With pytest, the fixtures ``prove_sandbox``, ``prove_client`` and ``prove_async_
 available as soon as the package is installed (a plugin registered under ``pytest11``).
 
 The emulator is compiled into the native module (cargo feature ``sandbox``, on in the published
-wheels); a build without it raises ``ImportError`` here. It serves the documented test users of
+wheels); in a build without it, ``Sandbox()`` raises ``RuntimeError``. It serves the test users of
 Prove's sandbox; see the project's ``sandbox/README.md`` and ``sandbox/BEHAVIOUR.md``. A sandbox
 belongs to the process that started it: a forked child reaches it over HTTP like any client, but
 cannot control it.
@@ -35,12 +35,6 @@ from .._client import AsyncProveClient, ClientSettings, ProveClient
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
-
-if not _native.HAS_SANDBOX:
-    raise ImportError(
-        "prove_sdk.testing needs the sandbox emulator, which this build of prove-sdk left out "
-        "(cargo feature `sandbox`); install a wheel built with default features"
-    )
 
 __all__ = ["Sandbox", "SandboxCounters", "FaultKind", "SANDBOX_USERS"]
 
@@ -83,6 +77,11 @@ class Sandbox:
         token_lifetime: Optional[float] = None,
         clients: Sequence[Tuple[str, str]] = (),
     ) -> None:
+        if not _native.HAS_SANDBOX:
+            raise RuntimeError(
+                "prove_sdk.testing needs the sandbox emulator, which this build of prove-sdk left "
+                "out (cargo feature `sandbox`); install a wheel built with default features"
+            )
         self._native = _native.NativeSandbox(
             client_id=client_id,
             client_secret=client_secret,
