@@ -7,7 +7,7 @@
 //! enabled, until a sink is added. The first sink installs a process-wide `tracing` subscriber;
 //! a host application that installed its own subscriber keeps it (and receives the events
 //! itself).
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tracing::field::{Field, Visit};
@@ -97,7 +97,9 @@ struct Registered {
 }
 
 static SINKS: Mutex<Vec<Registered>> = Mutex::new(Vec::new());
-static ANY: AtomicBool = AtomicBool::new(false);
+/// The most verbose level any sink wants: 0 none, 1 warn, 2 debug. Events above it are not even
+/// built, so a warn-only logger costs nothing on successful requests.
+static WANTED: AtomicU8 = AtomicU8::new(0);
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 static INSTALLED: OnceLock<bool> = OnceLock::new();
 
@@ -110,8 +112,11 @@ fn sinks() -> std::sync::MutexGuard<'static, Vec<Registered>> {
 /// only). Returns its id for [`remove_sink`].
 pub fn add_sink(max_level: LogLevel, sink: LogSink) -> u64 {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    sinks().push(Registered { id, max_level, sink });
-    ANY.store(true, Ordering::Relaxed);
+    {
+        let mut list = sinks();
+        list.push(Registered { id, max_level, sink });
+        update_wanted(&list);
+    }
     INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Bridge).is_ok());
     // Callsites seen before the subscriber existed must be asked again.
     tracing::callsite::rebuild_interest_cache();
@@ -123,7 +128,7 @@ pub fn remove_sink(id: u64) -> bool {
     let mut list = sinks();
     let before = list.len();
     list.retain(|s| s.id != id);
-    ANY.store(!list.is_empty(), Ordering::Relaxed);
+    update_wanted(&list);
     before != list.len()
 }
 
@@ -136,8 +141,28 @@ fn deliver(rec: &LogRecord) {
     if !gone.is_empty() {
         let mut list = sinks();
         list.retain(|s| !gone.contains(&s.id));
-        ANY.store(!list.is_empty(), Ordering::Relaxed);
+        update_wanted(&list);
     }
+}
+
+fn rank(level: LogLevel) -> u8 {
+    match level {
+        LogLevel::Warn => 1,
+        LogLevel::Debug => 2,
+    }
+}
+
+/// The rank an event of `level` needs: warnings and errors 1, anything more verbose 2.
+fn level_rank(level: Level) -> u8 {
+    if level <= Level::WARN {
+        1
+    } else {
+        2
+    }
+}
+
+fn update_wanted(list: &[Registered]) {
+    WANTED.store(list.iter().map(|s| rank(s.max_level)).max().unwrap_or(0), Ordering::Relaxed);
 }
 
 /// Forwards the core's HTTP events to the registered sinks.
@@ -157,7 +182,7 @@ impl Subscriber for Bridge {
     }
 
     fn enabled(&self, meta: &Metadata<'_>) -> bool {
-        is_ours(meta) && ANY.load(Ordering::Relaxed)
+        is_ours(meta) && level_rank(*meta.level()) <= WANTED.load(Ordering::Relaxed)
     }
 
     fn new_span(&self, _: &span::Attributes<'_>) -> span::Id {
@@ -201,5 +226,57 @@ impl Visit for Fields<'_> {
         if field.name() == "message" {
             self.0.message = format!("{value:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Other tests of this process may log real requests meanwhile: only records carrying this
+    // operation name are looked at.
+    const MARK: &str = "binding-logging-test";
+
+    fn collector(keep_going: bool) -> (LogSink, Arc<Mutex<Vec<LogRecord>>>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s = Arc::clone(&seen);
+        let sink: LogSink = Arc::new(move |r: &LogRecord| {
+            if r.str("operation") == Some(MARK) {
+                s.lock().unwrap().push(r.clone());
+                return keep_going;
+            }
+            true
+        });
+        (sink, seen)
+    }
+
+    #[test]
+    fn sinks_get_their_levels_and_nothing_is_built_above_the_most_verbose_one() {
+        let (sink, warned) = collector(true);
+        let warn_only = add_sink(LogLevel::Warn, sink);
+        assert!(WANTED.load(Ordering::Relaxed) >= 1);
+        tracing::debug!(target: TARGET, operation = MARK, outcome = "ok", "prove request");
+        tracing::warn!(target: TARGET, operation = MARK, outcome = "Timeout", attempt = 2u64, "prove request failed");
+        {
+            let w = warned.lock().unwrap();
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert_eq!(
+                (w[0].level, w[0].str("outcome"), w[0].u64("attempt")),
+                (LogLevel::Warn, Some("Timeout"), Some(2))
+            );
+            assert_eq!((w[0].target, w[0].message.as_str()), (TARGET, "prove request failed"));
+        }
+
+        let (sink, all) = collector(false); // gone after its first record
+        let all_id = add_sink(LogLevel::Debug, sink);
+        assert_eq!(WANTED.load(Ordering::Relaxed), 2);
+        tracing::debug!(target: TARGET, operation = MARK, attempt = 1u64, "prove request");
+        tracing::debug!(target: TARGET, operation = MARK, attempt = 2u64, "prove request");
+        assert_eq!(all.lock().unwrap().len(), 1);
+        assert_eq!(warned.lock().unwrap().len(), 1, "the warn-only sink got a debug record");
+        // The sink that said it is gone was dropped.
+        assert!(!remove_sink(all_id));
+        assert!(remove_sink(warn_only));
+        assert!(!remove_sink(warn_only));
     }
 }
