@@ -114,7 +114,14 @@ string_enum! {
 
 string_enum! {
     /// `possessionType` of `/v3/unify` and the guides' form of `/v3/verify`.
-    PossessionType { Desktop => "desktop", Mobile => "mobile", None => "none" }
+    PossessionType {
+        Desktop => "desktop",
+        Mobile => "mobile",
+        /// No possession check by Prove. Kotlin and Swift call it `NoPossession`, since Swift's
+        /// `.none` is also the empty optional.
+        #[cfg_attr(feature = "uniffi", uniffi(name = "NoPossession"))]
+        None => "none",
+    }
 }
 
 string_enum! {

@@ -13,17 +13,23 @@ pub type JsonObject = serde_json::Map<String, serde_json::Value>;
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct Address {
     #[serde(rename = "address", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub address: Option<String>,
     #[serde(rename = "city", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub city: Option<String>,
     #[serde(rename = "extendedAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extended_address: Option<String>,
     #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub region: Option<String>,
     #[serde(rename = "zipCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub zip_code: Option<String>,
 }
 
@@ -41,13 +47,17 @@ impl fmt::Debug for Address {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AmlTypeListResponseInternal {
     #[serde(rename = "amlType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub aml_type: Option<String>,
     #[serde(rename = "fields", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fields: Option<Vec<KycFieldTypeResponseInternal>>,
     #[serde(rename = "listHits", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub list_hits: Option<i64>,
 }
 
@@ -63,6 +73,7 @@ impl fmt::Debug for AmlTypeListResponseInternal {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthContinueRequest {
     /// AuthID is the unique ID of the auth flow to continue.
@@ -121,9 +132,11 @@ impl fmt::Debug for AuthContinueRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthContinueRequestSubjectMobile {
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub claim: Option<AuthContinueRequestSubjectMobileClaim>,
 }
 
@@ -148,6 +161,7 @@ impl fmt::Debug for AuthContinueRequestSubjectMobile {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthContinueRequestSubjectMobileClaim {
     /// MobileNumber to bind to the device. Mobile number may be prefixed with a plus sign, but does not need to be for
@@ -181,9 +195,11 @@ impl fmt::Debug for AuthContinueRequestSubjectMobileClaim {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthContinueRequestSubjects {
     #[serde(rename = "mobile", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mobile: Option<AuthContinueRequestSubjectMobile>,
 }
 
@@ -208,6 +224,7 @@ impl fmt::Debug for AuthContinueRequestSubjects {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthContinueResponse {
     #[serde(rename = "subjects")]
@@ -222,10 +239,12 @@ impl fmt::Debug for AuthContinueResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthContinueResponseError {
     /// Code is an internal error code that describes the problem category of the request.
     #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub code: Option<i64>,
     /// Message is an error message describing the problem with the request.
     #[serde(rename = "message")]
@@ -240,11 +259,14 @@ impl fmt::Debug for AuthContinueResponseError {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthContinueResponseSubjectCardResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub error: Option<AuthContinueResponseError>,
     #[serde(rename = "success", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub success: Option<bool>,
 }
 
@@ -259,9 +281,11 @@ impl fmt::Debug for AuthContinueResponseSubjectCardResult {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthContinueResponseSubjectMobileResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub error: Option<AuthContinueResponseError>,
     /// Success will be true if the bind was successful.
     #[serde(rename = "success")]
@@ -279,11 +303,14 @@ impl fmt::Debug for AuthContinueResponseSubjectMobileResult {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthContinueResponseSubjectsResults {
     #[serde(rename = "card", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub card: Option<AuthContinueResponseSubjectCardResult>,
     #[serde(rename = "mobile", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mobile: Option<AuthContinueResponseSubjectMobileResult>,
 }
 
@@ -298,6 +325,7 @@ impl fmt::Debug for AuthContinueResponseSubjectsResults {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishRequest {
     /// AuthID is the unique ID of the auth flow to retrieve the result.
@@ -328,6 +356,7 @@ impl fmt::Debug for AuthFinishRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponse {
     /// AppNamespace describes the Prove Auth environment.
@@ -337,6 +366,7 @@ pub struct AuthFinishResponse {
     #[serde(rename = "authId")]
     pub auth_id: String,
     #[serde(rename = "delivery", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub delivery: Option<AuthFinishResponseDelivery>,
     #[serde(rename = "subjects")]
     pub subjects: AuthFinishResponseSubjects,
@@ -355,16 +385,19 @@ impl fmt::Debug for AuthFinishResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseCardError {
     /// Code is an internal error code that describes the problem category of the request.
     #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub code: Option<i64>,
     /// Message is an error message describing the problem with the request.
     #[serde(rename = "message")]
     pub message: String,
     /// PUID is the unique ID associated with an AirKey card that was extracted from the AirKey message.
     #[serde(rename = "puid", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub puid: Option<String>,
 }
 
@@ -380,11 +413,14 @@ impl fmt::Debug for AuthFinishResponseCardError {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseDelivery {
     #[serde(rename = "push", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub push: Option<AuthFinishResponsePushDelivery>,
     #[serde(rename = "scan", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub scan: Option<AuthFinishResponseScanDelivery>,
 }
 
@@ -396,10 +432,12 @@ impl fmt::Debug for AuthFinishResponseDelivery {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseError {
     /// Code is an internal error code that describes the problem category of the request.
     #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub code: Option<i64>,
     /// Message is an error message describing the problem with the request.
     #[serde(rename = "message")]
@@ -414,11 +452,14 @@ impl fmt::Debug for AuthFinishResponseError {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponsePushDelivery {
     #[serde(rename = "extras", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extras: Option<AuthFinishResponsePushDeliveryExtras>,
     #[serde(rename = "response", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub response: Option<String>,
 }
 
@@ -433,11 +474,14 @@ impl fmt::Debug for AuthFinishResponsePushDelivery {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponsePushDeliveryExtras {
     #[serde(rename = "distanceFromOriginatingIp", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub distance_from_originating_ip: Option<i64>,
     #[serde(rename = "originatingIpGeolocation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub originating_ip_geolocation: Option<String>,
 }
 
@@ -452,10 +496,12 @@ impl fmt::Debug for AuthFinishResponsePushDeliveryExtras {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseRawSignals {
     /// Fingerprint includes raw device signals from fingerprint
     #[serde(rename = "fingerprint", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fingerprint: Option<BTreeMap<String, JsonObject>>,
 }
 
@@ -467,11 +513,14 @@ impl fmt::Debug for AuthFinishResponseRawSignals {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseScanDelivery {
     #[serde(rename = "extras", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extras: Option<AuthFinishResponseScanDeliveryExtras>,
     #[serde(rename = "response", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub response: Option<String>,
 }
 
@@ -486,9 +535,11 @@ impl fmt::Debug for AuthFinishResponseScanDelivery {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseScanDeliveryExtras {
     #[serde(rename = "originatingIpGeolocation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub originating_ip_geolocation: Option<String>,
 }
 
@@ -502,14 +553,18 @@ impl fmt::Debug for AuthFinishResponseScanDeliveryExtras {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectCardResultSuccess {
     #[serde(rename = "authenticatorType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub authenticator_type: Option<String>,
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub claim: Option<AuthFinishResponseSubjectCardResultSuccessClaim>,
     /// CreatedAt field is in Unix time which is the number of seconds elapsed since January 1, 1970 UTC.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub created_at: Option<i64>,
 }
 
@@ -525,9 +580,11 @@ impl fmt::Debug for AuthFinishResponseSubjectCardResultSuccess {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectCardResultSuccessClaim {
     #[serde(rename = "puid", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub puid: Option<String>,
 }
 
@@ -539,11 +596,14 @@ impl fmt::Debug for AuthFinishResponseSubjectCardResultSuccessClaim {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectCardsResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub error: Option<AuthFinishResponseCardError>,
     #[serde(rename = "success", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub success: Option<AuthFinishResponseSubjectCardResultSuccess>,
 }
 
@@ -558,11 +618,14 @@ impl fmt::Debug for AuthFinishResponseSubjectCardsResult {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectDeviceResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub error: Option<AuthFinishResponseError>,
     #[serde(rename = "success", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub success: Option<AuthFinishResponseSubjectDeviceResultSuccess>,
 }
 
@@ -577,17 +640,22 @@ impl fmt::Debug for AuthFinishResponseSubjectDeviceResult {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectDeviceResultSuccess {
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub claim: Option<AuthFinishResponseSubjectDeviceResultSuccessClaim>,
     /// CreatedAt field is in Unix time which is the number of seconds elapsed since January 1, 1970 UTC.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub created_at: Option<i64>,
     #[serde(rename = "extras", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extras: Option<AuthFinishResponseSubjectDeviceResultSuccessExtras>,
     /// UserVerificationLevel is the level that was performed during device passive authentication.
     #[serde(rename = "uvLevel", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub uv_level: Option<i64>,
 }
 
@@ -604,6 +672,7 @@ impl fmt::Debug for AuthFinishResponseSubjectDeviceResultSuccess {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectDeviceResultSuccessClaim {
     /// DeviceID is the unique ID of the device.
@@ -619,23 +688,30 @@ impl fmt::Debug for AuthFinishResponseSubjectDeviceResultSuccessClaim {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectDeviceResultSuccessExtras {
     /// DeviceCapabilities contains the available device capabilities (webauthn, face, fingerprint).
     #[serde(rename = "deviceCapabilities", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_capabilities: Option<Vec<String>>,
     /// DeviceAuthType contains description of the type of client device used for auth: 'web' or 'mobile'.
     #[serde(rename = "deviceType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_type: Option<String>,
     /// KeyType indicates the type of the key used for the authentication. This parameter is only included with UPK transactions.
     #[serde(rename = "keyType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub key_type: Option<String>,
     #[serde(rename = "rawSignals", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub raw_signals: Option<AuthFinishResponseRawSignals>,
     /// SupportedUvLevel indicates the level of user verification supported on the device.
     #[serde(rename = "supportedUvLevel", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub supported_uv_level: Option<Vec<i64>>,
     #[serde(rename = "trust", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trust: Option<SubjectDeviceResultSuccessExtrasTrust>,
 }
 
@@ -654,11 +730,14 @@ impl fmt::Debug for AuthFinishResponseSubjectDeviceResultSuccessExtras {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectMobileResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub error: Option<AuthFinishResponseError>,
     #[serde(rename = "success", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub success: Option<AuthFinishResponseSubjectMobileResultSuccess>,
 }
 
@@ -673,6 +752,7 @@ impl fmt::Debug for AuthFinishResponseSubjectMobileResult {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectMobileResultSuccess {
     /// AuthenticatorType specifies the type of authenticator used in the auth flow. Values: instant, passive, and
@@ -680,11 +760,14 @@ pub struct AuthFinishResponseSubjectMobileResultSuccess {
     #[serde(rename = "authenticatorType")]
     pub authenticator_type: String,
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub claim: Option<AuthFinishResponseSubjectMobileResultSuccessClaim>,
     /// CreatedAt field is in Unix time which is the number of seconds elapsed since January 1, 1970 UTC.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub created_at: Option<i64>,
     #[serde(rename = "extras", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extras: Option<AuthFinishResponseSubjectMobileResultSuccessExtras>,
 }
 
@@ -701,6 +784,7 @@ impl fmt::Debug for AuthFinishResponseSubjectMobileResultSuccess {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectMobileResultSuccessClaim {
     /// MobileNumber bound to the device. Mobile number may be prefixed with a plus sign, but does not need to be for
@@ -719,27 +803,34 @@ impl fmt::Debug for AuthFinishResponseSubjectMobileResultSuccessClaim {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectMobileResultSuccessExtras {
     /// IpMatch informs whether the Instant Link was clicked on the device that has the same public IP address as the web application that started the Instant Link process.
     /// Possible results: success, failure
     #[serde(rename = "ipMatch", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ip_match: Option<String>,
     /// LinkClicked informs of whether the Instant Link was clicked before it expired (5-minute limit).
     #[serde(rename = "linkClicked", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub link_clicked: Option<bool>,
     /// MobileCountryCode is the country code of the mobile number.
     #[serde(rename = "mobileCountryCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mobile_country_code: Option<String>,
     /// MobileOperatorName is the name of the mobile network operator of the mobile number.
     #[serde(rename = "mobileOperatorName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mobile_operator_name: Option<String>,
     /// PayfoneAlias is the Prove alias of the mobile number.
     #[serde(rename = "payfoneAlias", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub payfone_alias: Option<String>,
     /// PhoneMatch indicates if, the Instant Link was clicked on by the intended mobile device.
     /// Possible results: success, failure, indeterminate
     #[serde(rename = "phoneMatch", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub phone_match: Option<String>,
 }
 
@@ -758,11 +849,14 @@ impl fmt::Debug for AuthFinishResponseSubjectMobileResultSuccessExtras {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectUserResult {
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub error: Option<AuthFinishResponseError>,
     #[serde(rename = "success", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub success: Option<AuthFinishResponseSubjectUserResultSuccess>,
 }
 
@@ -777,16 +871,21 @@ impl fmt::Debug for AuthFinishResponseSubjectUserResult {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectUserResultSuccess {
     #[serde(rename = "authenticatorType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub authenticator_type: Option<String>,
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub claim: Option<AuthFinishResponseSubjectUserResultSuccessClaim>,
     /// CreatedAt field is in Unix time which is the number of seconds elapsed since January 1, 1970 UTC.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub created_at: Option<i64>,
     #[serde(rename = "extras", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extras: Option<AuthFinishResponseUserExtras>,
 }
 
@@ -803,9 +902,11 @@ impl fmt::Debug for AuthFinishResponseSubjectUserResultSuccess {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjectUserResultSuccessClaim {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub user_id: Option<String>,
 }
 
@@ -817,15 +918,20 @@ impl fmt::Debug for AuthFinishResponseSubjectUserResultSuccessClaim {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseSubjects {
     #[serde(rename = "card", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub card: Option<AuthFinishResponseSubjectCardsResult>,
     #[serde(rename = "device", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device: Option<AuthFinishResponseSubjectDeviceResult>,
     #[serde(rename = "mobile", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mobile: Option<AuthFinishResponseSubjectMobileResult>,
     #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub user: Option<AuthFinishResponseSubjectUserResult>,
 }
 
@@ -842,9 +948,11 @@ impl fmt::Debug for AuthFinishResponseSubjects {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthFinishResponseUserExtras {
     #[serde(rename = "trust", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trust: Option<UserTrustScore>,
 }
 
@@ -856,6 +964,7 @@ impl fmt::Debug for AuthFinishResponseUserExtras {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequest {
     /// CallbackURL is an optional callback URL (webhook) where Prove Auth will delivery the user's Push Auth response at
@@ -864,8 +973,10 @@ pub struct AuthStartRequest {
     /// auth results. The request will be sent as a POST and will contain the same response body as the AuthFinish
     /// response.
     #[serde(rename = "callbackUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub callback_url: Option<String>,
     #[serde(rename = "delivery", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub delivery: Option<AuthStartRequestDelivery>,
     /// RequestID is a UUID generated on the customer side to be associated with the unique request for tracking.
     /// Acceptable characters are: alphanumeric with symbols '-._+=/'.
@@ -922,11 +1033,14 @@ impl fmt::Debug for AuthStartRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestDelivery {
     #[serde(rename = "push", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub push: Option<AuthStartRequestDeliveryPush>,
     #[serde(rename = "scan", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub scan: Option<AuthStartRequestDeliveryScan>,
 }
 
@@ -957,6 +1071,7 @@ impl fmt::Debug for AuthStartRequestDelivery {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestDeliveryPush {
     #[serde(rename = "notification")]
@@ -986,6 +1101,7 @@ impl fmt::Debug for AuthStartRequestDeliveryPush {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestDeliveryPushNotification {
     /// Body is the body of the push message.
@@ -993,15 +1109,19 @@ pub struct AuthStartRequestDeliveryPushNotification {
     pub body: String,
     /// ConfirmButton is the text of the push message confirm button.
     #[serde(rename = "confirmBtn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub confirm_btn: Option<String>,
     /// DenyButton is the text of the push message deny button.
     #[serde(rename = "denyBtn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub deny_btn: Option<String>,
     /// OriginatingDevice is the type of device where where the push flow was initiated.
     #[serde(rename = "originatingDevice", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub originating_device: Option<String>,
     /// OriginatingIp is the IP address of the web client where the push flow was initiated.
     #[serde(rename = "originatingIp", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub originating_ip: Option<String>,
     /// Title is the title of the push message.
     #[serde(rename = "title")]
@@ -1069,6 +1189,7 @@ impl fmt::Debug for AuthStartRequestDeliveryPushNotification {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestDeliveryScan {
     #[serde(rename = "notification")]
@@ -1098,6 +1219,7 @@ impl fmt::Debug for AuthStartRequestDeliveryScan {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestDeliveryScanNotification {
     /// Body is the body of the scan QR message.
@@ -1105,15 +1227,19 @@ pub struct AuthStartRequestDeliveryScanNotification {
     pub body: String,
     /// ConfirmButton is the text of the scan QR message confirm button.
     #[serde(rename = "confirmBtn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub confirm_btn: Option<String>,
     /// DenyButton is the text of the scan QR message deny button.
     #[serde(rename = "denyBtn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub deny_btn: Option<String>,
     /// OriginatingDevice is the type of device where where the scan QR flow was initiated.
     #[serde(rename = "originatingDevice", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub originating_device: Option<String>,
     /// OriginatingIp is the IP address of the web client where the scan QR flow was initiated.
     #[serde(rename = "originatingIp", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub originating_ip: Option<String>,
     /// Title is the title of the scan QR message.
     #[serde(rename = "title")]
@@ -1181,16 +1307,19 @@ impl fmt::Debug for AuthStartRequestDeliveryScanNotification {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestInstantAuthConsent {
     /// CollectedTimestamp is the date/time when original consent was collected by the client in ISO 8601 format.
     /// Required if status = optedIn.
     #[serde(rename = "collectedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub collected_timestamp: Option<String>,
     /// Description of the type of consent (electronic/paper), use case, and reference to the terms and conditions (T&C)
     /// version (if applicable). Required if status = optedIn.
     /// Acceptable characters are: alphanumeric with symbols '-._+=/'.
     #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub description: Option<String>,
     /// Status denotes whether consent has been provided by the mobile subscriber for this transaction. Acceptable values
     /// are: optedIn, optedOut, notCollected, unknown.
@@ -1199,6 +1328,7 @@ pub struct AuthStartRequestInstantAuthConsent {
     /// TransactionID uniquely identifies the consent collected by the client. Required if status = optedIn.
     /// Acceptable characters are: alphanumeric with symbols '-._+=/'.
     #[serde(rename = "transactionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub transaction_id: Option<String>,
 }
 
@@ -1248,6 +1378,7 @@ impl fmt::Debug for AuthStartRequestInstantAuthConsent {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectCard {
     #[serde(rename = "authenticators")]
@@ -1277,11 +1408,14 @@ impl fmt::Debug for AuthStartRequestSubjectCard {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectCardAuthenticatorAirKey {
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub claim: Option<AuthStartRequestSubjectCardAuthenticatorAirKeyClaim>,
     #[serde(rename = "testMode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub test_mode: Option<String>,
 }
 
@@ -1315,10 +1449,12 @@ impl fmt::Debug for AuthStartRequestSubjectCardAuthenticatorAirKey {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectCardAuthenticatorAirKeyClaim {
     /// Optional comma-separated list of PUIDs associated with the cardholder.
     #[serde(rename = "puids", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub puids: Option<Vec<String>>,
 }
 
@@ -1343,9 +1479,11 @@ impl fmt::Debug for AuthStartRequestSubjectCardAuthenticatorAirKeyClaim {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectCardAuthenticators {
     #[serde(rename = "airKey", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub air_key: Option<AuthStartRequestSubjectCardAuthenticatorAirKey>,
 }
 
@@ -1370,11 +1508,14 @@ impl fmt::Debug for AuthStartRequestSubjectCardAuthenticators {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectDevice {
     #[serde(rename = "authenticators", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub authenticators: Option<AuthStartRequestSubjectDeviceAuthenticators>,
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub claim: Option<AuthStartRequestSubjectDeviceClaim>,
 }
 
@@ -1408,13 +1549,16 @@ impl fmt::Debug for AuthStartRequestSubjectDevice {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectDeviceAuthenticatorPassive {
     /// AllowPasscodeFallback specifies whether passcode is allowed as a fallback protection for device in-app step-up keys.
     #[serde(rename = "allowPasscodeFallback", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub allow_passcode_fallback: Option<bool>,
     /// UserVerificationLevel accepts 'required', 'preferred' or 'discouraged' as a value to specify biometric verification with FIDO.
     #[serde(rename = "userVerificationLevel", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub user_verification_level: Option<String>,
 }
 
@@ -1448,9 +1592,11 @@ impl fmt::Debug for AuthStartRequestSubjectDeviceAuthenticatorPassive {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectDeviceAuthenticators {
     #[serde(rename = "passive", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub passive: Option<AuthStartRequestSubjectDeviceAuthenticatorPassive>,
 }
 
@@ -1475,9 +1621,11 @@ impl fmt::Debug for AuthStartRequestSubjectDeviceAuthenticators {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectDeviceClaim {
     #[serde(rename = "deviceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_id: Option<String>,
 }
 
@@ -1502,11 +1650,14 @@ impl fmt::Debug for AuthStartRequestSubjectDeviceClaim {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobile {
     #[serde(rename = "authenticators", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub authenticators: Option<AuthStartRequestSubjectMobileAuthenticators>,
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub claim: Option<AuthStartRequestSubjectMobileClaim>,
 }
 
@@ -1540,11 +1691,14 @@ impl fmt::Debug for AuthStartRequestSubjectMobile {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticatorInstant {
     #[serde(rename = "consent", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub consent: Option<AuthStartRequestInstantAuthConsent>,
     #[serde(rename = "testMode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub test_mode: Option<String>,
 }
 
@@ -1578,12 +1732,14 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorInstant {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticatorInstantLink {
     /// If AllowMobileNumberRePrompt is true, the end user will have up to 3 attempts
     /// to re-enter their phone number during a Prove Auth flow.
     /// If false, the end user won't be able to provide a new phone number.
     #[serde(rename = "allowMobileNumberRePrompt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub allow_mobile_number_re_prompt: Option<bool>,
     /// FinalTargetURL is the destination the end user will be directed to after clicking on the Instant Link.
     /// This is where we redirect the session upon successful authentication.
@@ -1596,11 +1752,14 @@ pub struct AuthStartRequestSubjectMobileAuthenticatorInstantLink {
     /// indicator, as Prove uses this value to complete an IP comparison with the IP of the device that clicks on
     /// the Instant Link sent. If provided, an IP match is required for a successful bind.
     #[serde(rename = "sourceIp", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub source_ip: Option<String>,
     /// SubscriptionCustomerID is a unique identifier for the customer's subscribers for Prove Identity Manager.
     #[serde(rename = "subscriptionCustomerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub subscription_customer_id: Option<String>,
     #[serde(rename = "testMode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub test_mode: Option<String>,
 }
 
@@ -1665,23 +1824,27 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorInstantLink {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticatorOTP {
     /// If AllowMobileNumberRePrompt is true, the end user will have up to 3 attempts
     /// to re-enter their phone number during a Prove Auth flow.
     /// If false, the end user won't be able to provide a new phone number.
     #[serde(rename = "allowMobileNumberRePrompt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub allow_mobile_number_re_prompt: Option<bool>,
     /// If AllowOtpRetry is set to true, the end user will have up to 3 OTP entry attempts in a Prove Auth flow. If
     /// false, the end user will only get 1 OTP attempt. Once the maximum number of attempts is reached, the auth flow
     /// will return an error.
     #[serde(rename = "allowOtpRetry", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub allow_otp_retry: Option<bool>,
     /// MessageText is the message that will be sent to end user with the one-time passcode (OTP) represented by pound
     /// signs. The number of pound signs should be equal to the OTP length
     #[serde(rename = "messageText")]
     pub message_text: String,
     #[serde(rename = "testMode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub test_mode: Option<String>,
 }
 
@@ -1731,20 +1894,25 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorOTP {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticatorPassive {
     /// If true, bind will persist between authenticators. If false, bind will be reattempted on every auth flow.
     #[serde(rename = "cacheResult", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cache_result: Option<bool>,
     /// If true, will allow authentication against a local domain for testing FIDO.
     #[serde(rename = "localDomain", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub local_domain: Option<bool>,
     /// If not set or set to 0, the age of the bind will be ignored during authentication. If set to -1, then it will
     /// force a rebind of the mobile number to the device. If set greater than 0, it specifies the maximum age
     /// (in seconds) of the bind that is allowed or else a rebind occurs during authentication. Ex: 7776000 is 90 days.
     #[serde(rename = "maxAge", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub max_age: Option<i64>,
     #[serde(rename = "testMode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub test_mode: Option<String>,
 }
 
@@ -1792,6 +1960,7 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorPassive {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticatorUniversal {
     /// FinalTargetURL is the customer server URL that will be called back by Prove's Web page
@@ -1799,6 +1968,7 @@ pub struct AuthStartRequestSubjectMobileAuthenticatorUniversal {
     #[serde(rename = "finalTargetUrl")]
     pub final_target_url: String,
     #[serde(rename = "testMode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub test_mode: Option<String>,
 }
 
@@ -1834,17 +2004,23 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticatorUniversal {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileAuthenticators {
     #[serde(rename = "instant", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub instant: Option<AuthStartRequestSubjectMobileAuthenticatorInstant>,
     #[serde(rename = "instantlink", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub instantlink: Option<AuthStartRequestSubjectMobileAuthenticatorInstantLink>,
     #[serde(rename = "otp", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub otp: Option<AuthStartRequestSubjectMobileAuthenticatorOTP>,
     #[serde(rename = "passive", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub passive: Option<AuthStartRequestSubjectMobileAuthenticatorPassive>,
     #[serde(rename = "universal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub universal: Option<AuthStartRequestSubjectMobileAuthenticatorUniversal>,
 }
 
@@ -1899,12 +2075,14 @@ impl fmt::Debug for AuthStartRequestSubjectMobileAuthenticators {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectMobileClaim {
     /// MobileNumber will be used when performing OTP fallback and will not use the optional value provided by the SDK.
     /// Mobile number may be prefixed with a plus sign, but does not need to be for US. A plus sign is required for
     /// international.
     #[serde(rename = "mobileNumber", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mobile_number: Option<String>,
 }
 
@@ -1931,11 +2109,14 @@ impl fmt::Debug for AuthStartRequestSubjectMobileClaim {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectUser {
     #[serde(rename = "authenticators", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub authenticators: Option<AuthStartRequestSubjectUserAuthenticators>,
     #[serde(rename = "claim", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub claim: Option<AuthStartRequestSubjectUserClaim>,
 }
 
@@ -1969,10 +2150,12 @@ impl fmt::Debug for AuthStartRequestSubjectUser {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectUserAuthenticatorPassive {
     /// UserVerificationLevel accepts 'required', 'preferred' or 'discouraged' as a value to specify biometric verification with FIDO.
     #[serde(rename = "userVerificationLevel", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub user_verification_level: Option<String>,
 }
 
@@ -1999,15 +2182,20 @@ impl fmt::Debug for AuthStartRequestSubjectUserAuthenticatorPassive {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectUserAuthenticators {
     #[serde(rename = "docv", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub docv: Option<JsonObject>,
     #[serde(rename = "passive", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub passive: Option<AuthStartRequestSubjectUserAuthenticatorPassive>,
     #[serde(rename = "ppb", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ppb: Option<JsonObject>,
     #[serde(rename = "present", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub present: Option<JsonObject>,
 }
 
@@ -2055,10 +2243,12 @@ impl fmt::Debug for AuthStartRequestSubjectUserAuthenticators {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjectUserClaim {
     /// Provided if true, registers the user ID with a device, otherwise it valids the user ID.
     #[serde(rename = "provided", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub provided: Option<bool>,
     /// UserID is a user identifier generated on the customer side to be associated with a device.
     /// Acceptable characters are: alphanumeric with symbols '-._+=/:'.
@@ -2098,15 +2288,20 @@ impl fmt::Debug for AuthStartRequestSubjectUserClaim {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartRequestSubjects {
     #[serde(rename = "card", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub card: Option<AuthStartRequestSubjectCard>,
     #[serde(rename = "device", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device: Option<AuthStartRequestSubjectDevice>,
     #[serde(rename = "mobile", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mobile: Option<AuthStartRequestSubjectMobile>,
     #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub user: Option<AuthStartRequestSubjectUser>,
 }
 
@@ -2154,6 +2349,7 @@ impl fmt::Debug for AuthStartRequestSubjects {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct AuthStartResponse {
     /// AuthID is the unique ID of the auth flow. To complete the auth flow, the `authId` will also be used for the
@@ -2165,9 +2361,11 @@ pub struct AuthStartResponse {
     pub auth_token: String,
     /// PushTokens is an array of Push Tokens for the customer to use to initiate push notifications via their own service.
     #[serde(rename = "pushTokens", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub push_tokens: Option<Vec<PushToken>>,
     /// UniversalRedirectURL is a Prove hosted endpoint for Universal Prove Key. URL query string also includes session authToken parameter.
     #[serde(rename = "universalRedirectUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub universal_redirect_url: Option<String>,
 }
 
@@ -2184,19 +2382,26 @@ impl fmt::Debug for AuthStartResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct Business {
     #[serde(rename = "businessAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub business_address: Option<BusinessAddress>,
     #[serde(rename = "businessName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub business_name: Option<String>,
     #[serde(rename = "registrationFiling", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub registration_filing: Option<RegistrationFiling>,
     #[serde(rename = "relatedPersons", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub related_persons: Option<Vec<RelatedPerson>>,
     #[serde(rename = "taxId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub tax_id: Option<String>,
     #[serde(rename = "tradeName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_name: Option<String>,
 }
 
@@ -2215,17 +2420,23 @@ impl fmt::Debug for Business {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct BusinessAddress {
     #[serde(rename = "address", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub address: Option<String>,
     #[serde(rename = "city", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub city: Option<String>,
     #[serde(rename = "extendedAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extended_address: Option<String>,
     #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub region: Option<String>,
     #[serde(rename = "zipCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub zip_code: Option<String>,
 }
 
@@ -2243,21 +2454,29 @@ impl fmt::Debug for BusinessAddress {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DataSourceAddressResponseInternal {
     #[serde(rename = "addressScore", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub address_score: Option<i64>,
     #[serde(rename = "city", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub city: Option<bool>,
     #[serde(rename = "distance", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub distance: Option<f64>,
     #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub postal_code: Option<bool>,
     #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub region: Option<bool>,
     #[serde(rename = "street", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub street: Option<bool>,
     #[serde(rename = "streetNumber", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub street_number: Option<i64>,
 }
 
@@ -2277,9 +2496,11 @@ impl fmt::Debug for DataSourceAddressResponseInternal {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DataSourceEmailAddressResponseInternal {
     #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub email_address: Option<bool>,
 }
 
@@ -2293,13 +2514,17 @@ impl fmt::Debug for DataSourceEmailAddressResponseInternal {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DataSourceIdentifiersResponseInternal {
     #[serde(rename = "dob", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dob: Option<bool>,
     #[serde(rename = "last4", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub last4: Option<bool>,
     #[serde(rename = "ssn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ssn: Option<bool>,
 }
 
@@ -2315,19 +2540,26 @@ impl fmt::Debug for DataSourceIdentifiersResponseInternal {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DataSourceInternal {
     #[serde(rename = "address", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub address: Option<DataSourceAddressResponseInternal>,
     #[serde(rename = "cipConfidence", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cip_confidence: Option<String>,
     #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub email: Option<DataSourceEmailAddressResponseInternal>,
     #[serde(rename = "identifiers", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub identifiers: Option<DataSourceIdentifiersResponseInternal>,
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name: Option<DataSourceNameResponseInternal>,
     #[serde(rename = "reasonCodes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub reason_codes: Option<Vec<String>>,
 }
 
@@ -2346,13 +2578,17 @@ impl fmt::Debug for DataSourceInternal {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DataSourceNameResponseInternal {
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub first_name: Option<i64>,
     #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub last_name: Option<i64>,
     #[serde(rename = "nameScore", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name_score: Option<i64>,
 }
 
@@ -2368,6 +2604,7 @@ impl fmt::Debug for DataSourceNameResponseInternal {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct FetchResult {
     /// A unique Prove-generated identifier for the identity attribute. This is a UUID that can be used to reference the attribute in future requests.
@@ -2393,10 +2630,12 @@ impl fmt::Debug for FetchResult {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct GetBatchIdentityItem {
     /// A unique Prove-generated identifier for the enrolled identity. This is a UUID that can be used to reference the identity in future requests.
     #[serde(rename = "proveId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_id: Option<String>,
 }
 
@@ -2408,13 +2647,17 @@ impl fmt::Debug for GetBatchIdentityItem {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct IdvDataInternal {
     #[serde(rename = "dataSource1", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub data_source1: Option<DataSourceInternal>,
     #[serde(rename = "dataSource2", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub data_source2: Option<DataSourceInternal>,
     #[serde(rename = "multiCIPConfidence", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub multi_cip_confidence: Option<String>,
 }
 
@@ -2430,29 +2673,38 @@ impl fmt::Debug for IdvDataInternal {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct Identity {
     #[serde(rename = "addresses", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub addresses: Option<Vec<Address>>,
     /// Prove’s tiered confidence metric, ranging from -1 to 3, that dynamically adapts to user behavior and various authentication keys. It allows for adaptive security policies, meaning you can require different levels of verification for different types of transactions.
     #[serde(rename = "assuranceLevel")]
     pub assurance_level: String,
     /// TODO: comments and validation
     #[serde(rename = "dateOfBirth", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub date_of_birth: Option<String>,
     #[serde(rename = "emails", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub emails: Option<Vec<String>>,
     /// The first name of the identity.
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub first_name: Option<String>,
     /// The last name of the identity.
     #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub last_name: Option<String>,
     #[serde(rename = "maxAge", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub max_age: Option<i64>,
     #[serde(rename = "minAge", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub min_age: Option<i64>,
     #[serde(rename = "nationalId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub national_id: Option<String>,
     /// Codes explaining the verification outcome
     #[serde(rename = "reasons", default)]
@@ -2478,11 +2730,14 @@ impl fmt::Debug for Identity {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct IdentityAttribute {
     #[serde(rename = "attributeType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub attribute_type: Option<String>,
     #[serde(rename = "attributeValue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub attribute_value: Option<String>,
 }
 
@@ -2516,6 +2771,7 @@ impl fmt::Debug for IdentityAttribute {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct IdentityItem {
     /// The name of the client associated with the identity.
@@ -2570,13 +2826,17 @@ impl fmt::Debug for IdentityItem {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct KycFieldTypeResponseInternal {
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name: Option<String>,
     #[serde(rename = "source", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub source: Option<String>,
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub value: Option<String>,
 }
 
@@ -2592,11 +2852,14 @@ impl fmt::Debug for KycFieldTypeResponseInternal {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct KycInternal {
     #[serde(rename = "amlTypeLists", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub aml_type_lists: Option<Vec<AmlTypeListResponseInternal>>,
     #[serde(rename = "totalHits", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub total_hits: Option<i64>,
 }
 
@@ -2611,17 +2874,23 @@ impl fmt::Debug for KycInternal {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct LinkedFrom {
     #[serde(rename = "acceptedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub accepted_at: Option<i64>,
     #[serde(rename = "acceptedString", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub accepted_string: Option<String>,
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name: Option<String>,
     #[serde(rename = "pcid", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pcid: Option<String>,
     #[serde(rename = "scopes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub scopes: Option<Vec<String>>,
 }
 
@@ -2639,17 +2908,23 @@ impl fmt::Debug for LinkedFrom {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct LinkedTo {
     #[serde(rename = "acceptedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub accepted_at: Option<i64>,
     #[serde(rename = "acceptedString", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub accepted_string: Option<String>,
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name: Option<String>,
     #[serde(rename = "pcid", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pcid: Option<String>,
     #[serde(rename = "scopes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub scopes: Option<Vec<String>>,
 }
 
@@ -2668,31 +2943,40 @@ impl fmt::Debug for LinkedTo {
 /// An Identity associated with the given phone number.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct LookupIdentityItem {
     /// If true, the identity is currently active.
     #[serde(rename = "active", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub active: Option<bool>,
     /// The carrier associated with this identity/mobile number.
     #[serde(rename = "carrier", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub carrier: Option<String>,
     /// A client-generated unique ID for a specific customer. This can be used by clients to link calls related to the same customer, across different requests or sessions.  The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted.
     #[serde(rename = "clientCustomerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_customer_id: Option<String>,
     /// The country code associated with the customer/identity. This will be in the ISO 3166-1 A-2 format.
     #[serde(rename = "countryCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub country_code: Option<String>,
     /// The time that this identity was created, in seconds since the Unix epoch.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub created_at: Option<i64>,
     /// The time that this identity was created, in ISO 8601 format.
     #[serde(rename = "creationString", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub creation_string: Option<String>,
     /// A string that is the unique identifier for the Prove Key on the device. Only applicable if you are leveraging Prove Unify.
     #[serde(rename = "deviceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_id: Option<String>,
     /// The type of line associated with this identity/mobile number.
     #[serde(rename = "lineType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub line_type: Option<String>,
     /// The number of the mobile phone. Refer to the Prove Pre-Fill with Mobile Auth and Prove Identity with Mobile Auth documentation for situations
     /// where this field is not required. US and Canada phone numbers can be passed in with or without a leading `+1`. International phone numbers
@@ -2701,6 +2985,7 @@ pub struct LookupIdentityItem {
     pub phone_number: String,
     /// A Prove-generated unique ID for a specific identity.
     #[serde(rename = "proveId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_id: Option<String>,
 }
 
@@ -2724,13 +3009,16 @@ impl fmt::Debug for LookupIdentityItem {
 /// Represents a single identity item in the response.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct PostBatchResultItem {
     /// An error message that is returned if the identity cannot be successfully enrolled.
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub error: Option<String>,
     /// A unique Prove-generated identifier for the enrolled identity. This is a UUID that can be used to reference the identity in future requests.
     #[serde(rename = "proveId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_id: Option<String>,
 }
 
@@ -2742,6 +3030,7 @@ impl fmt::Debug for PostBatchResultItem {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct PushToken {
     /// DeviceID is the UUID of the device where the push message will be sent.
@@ -2773,15 +3062,20 @@ impl fmt::Debug for PushToken {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct RegistrationFiling {
     #[serde(rename = "date", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub date: Option<String>,
     #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub region: Option<String>,
     #[serde(rename = "registrationNumber", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub registration_number: Option<String>,
     #[serde(rename = "registrationType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub registration_type: Option<String>,
 }
 
@@ -2798,11 +3092,14 @@ impl fmt::Debug for RegistrationFiling {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct RelatedPerson {
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub first_name: Option<String>,
     #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub last_name: Option<String>,
 }
 
@@ -2817,17 +3114,23 @@ impl fmt::Debug for RelatedPerson {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct RequestsFrom {
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name: Option<String>,
     #[serde(rename = "pcid", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pcid: Option<String>,
     #[serde(rename = "requestedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub requested_at: Option<i64>,
     #[serde(rename = "requestedString", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub requested_string: Option<String>,
     #[serde(rename = "scopes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub scopes: Option<Vec<String>>,
 }
 
@@ -2845,17 +3148,23 @@ impl fmt::Debug for RequestsFrom {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct RequestsTo {
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name: Option<String>,
     #[serde(rename = "pcid", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pcid: Option<String>,
     #[serde(rename = "requestedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub requested_at: Option<i64>,
     #[serde(rename = "requestedString", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub requested_string: Option<String>,
     #[serde(rename = "scopes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub scopes: Option<Vec<String>>,
 }
 
@@ -2873,13 +3182,16 @@ impl fmt::Debug for RequestsTo {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "DiscoverResult"))]
 #[non_exhaustive]
 pub struct Result {
     /// The unique ID for the attribute value.
     #[serde(rename = "attributeId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub attribute_id: Option<String>,
     /// The human-readable name for the issuer of the attribute.
     #[serde(rename = "issuerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub issuer_id: Option<String>,
 }
 
@@ -2891,21 +3203,29 @@ impl fmt::Debug for Result {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct SubScores {
     #[serde(rename = "bluetoothConnected", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub bluetooth_connected: Option<f64>,
     #[serde(rename = "bluetoothPaired", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub bluetooth_paired: Option<f64>,
     #[serde(rename = "bluetoothScanned", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub bluetooth_scanned: Option<f64>,
     #[serde(rename = "distance", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub distance: Option<f64>,
     #[serde(rename = "inclusion", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub inclusion: Option<f64>,
     #[serde(rename = "wifiConnected", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub wifi_connected: Option<f64>,
     #[serde(rename = "wifiScanned", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub wifi_scanned: Option<f64>,
 }
 
@@ -2925,10 +3245,12 @@ impl fmt::Debug for SubScores {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct SubjectDeviceResultSuccessExtrasTrust {
     /// ReasonCodes contains a list of the reason codes detected on the device.
     #[serde(rename = "reasonCodes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub reason_codes: Option<Vec<i64>>,
 }
 
@@ -2940,13 +3262,17 @@ impl fmt::Debug for SubjectDeviceResultSuccessExtrasTrust {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct UserTrustScore {
     #[serde(rename = "fused", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fused: Option<f64>,
     #[serde(rename = "reasons", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub reasons: Option<i64>,
     #[serde(rename = "subScores", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_scores: Option<SubScores>,
 }
 
@@ -2963,10 +3289,12 @@ impl fmt::Debug for UserTrustScore {
 /// Request body for the V3 Activate Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct ActivateIdentityRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
 }
 
@@ -2992,6 +3320,7 @@ impl fmt::Debug for ActivateIdentityRequest {
 /// Response body for the V3 Activate Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct ActivateIdentityResponse {
     /// If true, the activate operation was successful.
@@ -3008,15 +3337,18 @@ impl fmt::Debug for ActivateIdentityResponse {
 /// Request body for the V3 Batch Enroll Identities API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct BatchEnrollIdentitiesRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// The identities to enroll (1 to 100), each either a customer to enroll by phone number {phoneNumber, clientCustomerId?, deviceId?} or an identity already enrolled in another domain {clientName, identityId, pcid}.
     ///
     /// The first shape is the one of Prove's Identity Manager guide and curl example; the second is the item type of Prove's API description and the official SDKs (see BatchEnrollItem).
     #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub items: Option<Vec<BatchEnrollItem>>,
 }
 
@@ -3051,9 +3383,11 @@ impl fmt::Debug for BatchEnrollIdentitiesRequest {
 /// Response body for the V3 Batch Enroll Identities API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct BatchEnrollIdentitiesResponse {
     #[serde(rename = "results", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub results: Option<Vec<PostBatchResultItem>>,
 }
 
@@ -3066,10 +3400,12 @@ impl fmt::Debug for BatchEnrollIdentitiesResponse {
 /// Response body for the V3 Batch Get Identities API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct BatchGetIdentitiesResponse {
     /// A pagination token for callers that have more identities left to return. Pass this back in directly to the Get Batch API with the startKey query parameter to get the next page of results.
     #[serde(rename = "lastKey", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub last_key: Option<String>,
     /// The list of identity IDs associated with the client.
     #[serde(rename = "results", default)]
@@ -3087,22 +3423,28 @@ impl fmt::Debug for BatchGetIdentitiesResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct ChallengeAddress {
     /// The street address of the individual.
     #[serde(rename = "address", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub address: Option<String>,
     /// The city of the individual.
     #[serde(rename = "city", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub city: Option<String>,
     /// The apartment number or other extended address information.
     #[serde(rename = "extendedAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extended_address: Option<String>,
     /// The zip code of the individual. It can be either 5 digits (XXXXX) or ZIP+4 (XXXXX-XXXX).
     #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub postal_code: Option<String>,
     /// The state or locality of the individual.
     #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub region: Option<String>,
 }
 
@@ -3120,25 +3462,32 @@ impl fmt::Debug for ChallengeAddress {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct ChallengeIndividual {
     /// An array of addresses that belong to the individual.
     #[serde(rename = "addresses", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub addresses: Option<Vec<ChallengeAddress>>,
     /// The date of birth of the individual.
     #[serde(rename = "dob", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dob: Option<String>,
     /// An array of email addresses that belong to the individual.
     #[serde(rename = "emailAddresses", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub email_addresses: Option<Vec<String>>,
     /// The first name of the individual.
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub first_name: Option<String>,
     /// The last name of the individual.
     #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub last_name: Option<String>,
     /// The social security number of the individual.
     #[serde(rename = "ssn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ssn: Option<String>,
 }
 
@@ -3157,6 +3506,7 @@ impl fmt::Debug for ChallengeIndividual {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct ChallengeRequest {
     /// The unique ID that Prove generates for the flow. It is returned from the Start endpoint and cannot be reused outside of a single flow.
@@ -3164,9 +3514,11 @@ pub struct ChallengeRequest {
     pub correlation_id: String,
     /// The date of birth in one of these formats: YYYY-MM-DD, YYYY-MM, or MM-DD. Acceptable characters are: numeric with symbol '-'.
     #[serde(rename = "dob", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dob: Option<String>,
     /// The full or last 4 numbers of the social security number. Acceptable characters are: numeric.
     #[serde(rename = "ssn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ssn: Option<String>,
 }
 
@@ -3209,12 +3561,15 @@ impl fmt::Debug for ChallengeRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct ChallengeResponse {
     /// The evaluation result for the policy. This is an upcoming field but is not yet enabled.
     #[serde(rename = "evaluation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evaluation: Option<BTreeMap<String, JsonObject>>,
     #[serde(rename = "individual", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub individual: Option<ChallengeIndividual>,
     /// The next set of allowed calls in the same flow.
     #[serde(rename = "next", default)]
@@ -3237,22 +3592,28 @@ impl fmt::Debug for ChallengeResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct CompleteAddress {
     /// The street address of the individual.
     #[serde(rename = "address", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub address: Option<String>,
     /// The city of the individual.
     #[serde(rename = "city", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub city: Option<String>,
     /// The apartment number or other extended address information.
     #[serde(rename = "extendedAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extended_address: Option<String>,
     /// The zip code of the individual. It can be either 5 digits (XXXXX) or ZIP+4 (XXXXX-XXXX).
     #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub postal_code: Option<String>,
     /// The state or locality of the individual.
     #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub region: Option<String>,
 }
 
@@ -3307,25 +3668,32 @@ impl fmt::Debug for CompleteAddress {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct CompleteIndividual {
     /// Address of the individual. Note that though this is an array, only the first address in the array will be processed.
     #[serde(rename = "addresses", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub addresses: Option<Vec<CompleteAddress>>,
     /// The date of birth of the individual in one of these formats: YYYY-MM-DD, YYYY-MM, or MM-DD. Acceptable characters are: numeric with symbol '-'.
     #[serde(rename = "dob", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dob: Option<String>,
     /// Email address of the individual. Note that though this is an array, only the first email address in the array will be processed.
     #[serde(rename = "emailAddresses", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub email_addresses: Option<Vec<String>>,
     /// The first name of the individual.
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub first_name: Option<String>,
     /// The last name of the individual.
     #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub last_name: Option<String>,
     /// The social security number of the individual.
     #[serde(rename = "ssn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ssn: Option<String>,
 }
 
@@ -3387,6 +3755,7 @@ impl fmt::Debug for CompleteIndividual {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct CompleteRequest {
     /// The unique ID that Prove generates for the flow. It is returned from the Start endpoint and cannot be reused outside of a single flow.
@@ -3429,14 +3798,18 @@ impl fmt::Debug for CompleteRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct CompleteResponse {
     /// The evaluation result for the policy
     #[serde(rename = "evaluation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evaluation: Option<BTreeMap<String, JsonObject>>,
     #[serde(rename = "idv", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub idv: Option<IdvDataInternal>,
     #[serde(rename = "kyc", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub kyc: Option<KycInternal>,
     /// The next set of allowed calls in the same flow.
     #[serde(rename = "next", default)]
@@ -3461,10 +3834,12 @@ impl fmt::Debug for CompleteResponse {
 /// Request body for the V3 Identity Cross Domain API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct CrossDomainIdentityRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
 }
 
@@ -3490,6 +3865,7 @@ impl fmt::Debug for CrossDomainIdentityRequest {
 /// Response body for the V3 Identity Cross Domain API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct CrossDomainIdentityResponse {
     /// The number of items in the Identities array.
@@ -3512,6 +3888,7 @@ impl fmt::Debug for CrossDomainIdentityResponse {
 /// Response body for the V3 Deactivate Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DeactivateIdentityResponse {
     /// If true, the deactivate operation was successful.
@@ -3527,6 +3904,7 @@ impl fmt::Debug for DeactivateIdentityResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DeviceRevokeRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests.
@@ -3572,6 +3950,7 @@ impl fmt::Debug for DeviceRevokeRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DeviceRevokeResponse {
     /// Whether the device was successfully revoked.
@@ -3587,10 +3966,12 @@ impl fmt::Debug for DeviceRevokeResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DiscoverResponse {
     /// A list of discovered attributes for the given ProveID.
     #[serde(rename = "results", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub results: Option<Vec<Result>>,
 }
 
@@ -3603,6 +3984,7 @@ impl fmt::Debug for DiscoverResponse {
 /// Response body for the V3 Disenroll Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DisenrollIdentityResponse {
     /// If true, the disenroll operation was successful.
@@ -3618,6 +4000,7 @@ impl fmt::Debug for DisenrollIdentityResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DomainConfirmLinkRequest {
     #[serde(rename = "pcid")]
@@ -3647,6 +4030,7 @@ impl fmt::Debug for DomainConfirmLinkRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DomainConfirmLinkResponse {
     /// Success
@@ -3662,6 +4046,7 @@ impl fmt::Debug for DomainConfirmLinkResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DomainIdResponse {
     /// Issuer ID
@@ -3687,11 +4072,13 @@ impl fmt::Debug for DomainIdResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DomainLinkRequest {
     #[serde(rename = "pcid")]
     pub pcid: String,
     #[serde(rename = "scopes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub scopes: Option<Vec<String>>,
 }
 
@@ -3724,6 +4111,7 @@ impl fmt::Debug for DomainLinkRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DomainLinkResponse {
     /// Success
@@ -3739,15 +4127,20 @@ impl fmt::Debug for DomainLinkResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DomainLinkedResponse {
     #[serde(rename = "linkedFrom", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub linked_from: Option<Vec<LinkedFrom>>,
     #[serde(rename = "linkedTo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub linked_to: Option<Vec<LinkedTo>>,
     #[serde(rename = "requestsFrom", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub requests_from: Option<Vec<RequestsFrom>>,
     #[serde(rename = "requestsTo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub requests_to: Option<Vec<RequestsTo>>,
 }
 
@@ -3764,11 +4157,14 @@ impl fmt::Debug for DomainLinkedResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DomainUnlinkRequest {
     #[serde(rename = "pcidFrom", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pcid_from: Option<String>,
     #[serde(rename = "pcidTo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pcid_to: Option<String>,
 }
 
@@ -3802,6 +4198,7 @@ impl fmt::Debug for DomainUnlinkRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DomainUnlinkResponse {
     /// Success
@@ -3818,22 +4215,28 @@ impl fmt::Debug for DomainUnlinkResponse {
 /// Request body for the V3 Enroll Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct EnrollIdentityRequest {
     /// A client-generated unique ID for a specific customer. This can be used by clients to link calls related to the same customer, across different requests or sessions.  The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include personally identifiable information (PII) in this field.
     #[serde(rename = "clientCustomerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_customer_id: Option<String>,
     /// An optional client-generated unique ID our Enterprise customer inputs for that consumer across business lines. If the Enterprise customer has been able to identify a consumer across business lines and has a unique identifier for the consumer, they would input this value to Prove. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include personally identifiable information (PII) in this field.
     #[serde(rename = "clientHumanId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_human_id: Option<String>,
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// A string that is the unique identifier for the Prove Key on the device. Only applicable if you are leveraging Prove Unify.
     #[serde(rename = "deviceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_id: Option<String>,
     /// Attributes is a list of objects contains attribute Type and Value.
     #[serde(rename = "identityAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub identity_attributes: Option<Vec<IdentityAttribute>>,
     /// The number of the consumer being enrolled. US and Canada phone numbers can be passed in with or without a leading `+1`.
     /// International phone numbers require a leading `+` followed by the country code. Acceptable characters are: alphanumeric with symbols '+'.
@@ -3902,6 +4305,7 @@ impl fmt::Debug for EnrollIdentityRequest {
 /// Response body for the V3 Enroll Identity method.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct EnrollIdentityResponse {
     /// A unique Prove-generated identifier for the enrolled identity. This is a UUID that can be used to reference the identity in future requests.
@@ -3924,6 +4328,7 @@ impl fmt::Debug for EnrollIdentityResponse {
 /// Response body for the Fetch API GET method.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct FetchResponse {
     /// Array of identity attribute results containing attributeId, issuerId, and attributeValue.
@@ -3940,9 +4345,11 @@ impl fmt::Debug for FetchResponse {
 /// Response body for the V3 Get Identities By Phone Number API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct GetIdentitiesByPhoneNumberResponse {
     #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub items: Option<Vec<LookupIdentityItem>>,
 }
 
@@ -3955,31 +4362,40 @@ impl fmt::Debug for GetIdentitiesByPhoneNumberResponse {
 /// Response body for the Identity API GET method.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct GetIdentityResponse {
     /// If true, the identity is currently active.
     #[serde(rename = "active", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub active: Option<bool>,
     /// The carrier associated with this identity/mobile number.
     #[serde(rename = "carrier", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub carrier: Option<String>,
     /// A client-generated unique ID for a specific customer. This can be used by clients to link calls related to the same customer, across different requests or sessions.  The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted.
     #[serde(rename = "clientCustomerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_customer_id: Option<String>,
     /// The country code associated with the customer/identity. This will be in the ISO 3166-1 A-2 format.
     #[serde(rename = "countryCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub country_code: Option<String>,
     /// The time that this identity was created, in seconds since the Unix epoch.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub created_at: Option<i64>,
     /// The time that this identity was created, in ISO 8601 format.
     #[serde(rename = "creationString", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub creation_string: Option<String>,
     /// A string that is the unique identifier for the Prove Key on the device. Only applicable if you are leveraging Prove Unify.
     #[serde(rename = "deviceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_id: Option<String>,
     /// The type of line associated with this identity/mobile number.
     #[serde(rename = "lineType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub line_type: Option<String>,
     /// The number of the mobile phone. Refer to the Prove Pre-Fill with Mobile Auth and Prove Identity with Mobile Auth documentation for situations
     /// where this field is not required. US and Canada phone numbers can be passed in with or without a leading `+1`. International phone numbers
@@ -3988,6 +4404,7 @@ pub struct GetIdentityResponse {
     pub phone_number: String,
     /// A unique Prove-generated identifier for the enrolled identity. This is a UUID that can be used to reference the identity in future requests.
     #[serde(rename = "proveId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_id: Option<String>,
 }
 
@@ -4011,10 +4428,12 @@ impl fmt::Debug for GetIdentityResponse {
 /// Request body for the V3 Deactivate Identity API.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct DeactivateIdentityRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
 }
 
@@ -4039,27 +4458,33 @@ impl fmt::Debug for DeactivateIdentityRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct StartRequest {
     /// If true, the customer can re-enter the OTP up to three times. Code must also be implemented. See client-side SDK guide for more details.
     #[serde(rename = "allowOTPRetry", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub allow_otp_retry: Option<bool>,
     /// The date of birth in one of these formats: YYYY-MM-DD, YYYY-MM, or MM-DD. Acceptable characters are: numeric with symbol '-'.
     ///
     /// It is recommended you do NOT pass this value into the Start step. Prove will attempt to pre-fill data using phone number only.
     #[serde(rename = "dob", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dob: Option<String>,
     /// The email address of the customer. Acceptable characters are: alphanumeric with symbols '@.+'.
     #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub email_address: Option<String>,
     /// The URL where the end user will be redirected at the end of the Instant Link flow. Required only when `flowType=desktop`. Acceptable characters are: alphanumeric with symbols '-._+=/:?'. Max length is 128 characters.
     #[serde(rename = "finalTargetUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub final_target_url: Option<String>,
     /// The type of device being user - either `desktop` for desktop web or `mobile` for iOS/Android native apps and mobile web.
     #[serde(rename = "flowType")]
     pub flow_type: FlowType,
     /// The IP address of the mobile device. Acceptable characters are: numeric with symbols ':.'.
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ip_address: Option<String>,
     /// The number of the mobile phone.
     /// US and Canada phone numbers can be passed in with or without a leading `+1`.
@@ -4068,6 +4493,7 @@ pub struct StartRequest {
     /// [Prove Identity Implementation guide](https://developer.prove.com/docs/prove-identity-implementation-guide#implement-prove-identity) for situations
     /// where this field is not required. Acceptable characters are: alphanumeric with symbols '+'.
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub phone_number: Option<String>,
     /// The message body sent in the Instant Link (`flowType=desktop`) or OTP (`flowType=mobile`) SMS message. If not provided, the following default messages will be used:
     ///
@@ -4077,11 +4503,13 @@ pub struct StartRequest {
     ///
     /// Max length is 160 characters. Non-ASCII characters are allowed.
     #[serde(rename = "smsMessage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sms_message: Option<String>,
     /// The full or last 4 digits of the social security number. Acceptable characters are: numeric.
     ///
     /// It is recommended you do NOT pass this value into the Start step. Prove will attempt to pre-fill data using phone number only.
     #[serde(rename = "ssn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ssn: Option<String>,
 }
 
@@ -4166,6 +4594,7 @@ impl fmt::Debug for StartRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct StartResponse {
     /// A bearer token used by the client-side SDK.
@@ -4191,6 +4620,7 @@ impl fmt::Debug for StartResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct TokenRequest {
     /// The client ID retrieved from the [Developer Portal](https://developer.prove.com/reference/authentication).
@@ -4245,6 +4675,7 @@ impl fmt::Debug for TokenRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// The access token used to authenticate API calls.
@@ -4255,9 +4686,11 @@ pub struct TokenResponse {
     pub expires_in: i64,
     /// The lifetime of the refresh token in seconds. Not currently supported.
     #[serde(rename = "refresh_expires_in", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refresh_expires_in: Option<i64>,
     /// The token used to refresh the expiration time. Not currently supported.
     #[serde(rename = "refresh_token", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refresh_token: Option<String>,
     /// The type of token.
     #[serde(rename = "token_type")]
@@ -4278,12 +4711,14 @@ impl fmt::Debug for TokenResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct UnifyBindRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests.
     /// The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted.
     /// Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// The unique ID that Prove generates for the flow. It is returned
     /// from the v3/unify endpoint and cannot be reused outside of a single flow.
@@ -4336,36 +4771,43 @@ impl fmt::Debug for UnifyBindRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct UnifyBindResponse {
     /// A client-generated unique ID to identify a specific customer across business lines.
     ///
     /// Required if success=true.
     #[serde(rename = "clientHumanId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_human_id: Option<String>,
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests.
     /// The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted.
     /// Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// The unique identifier for the Prove Key on the device.
     ///
     /// Required if success=true.
     #[serde(rename = "deviceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_id: Option<String>,
     /// The evaluation result for the policy. This is an upcoming field but is not yet enabled.
     #[serde(rename = "evaluation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evaluation: Option<BTreeMap<String, JsonObject>>,
     /// The number of the mobile phone used during the process.
     ///
     /// Required
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub phone_number: Option<String>,
     /// A unique ID to identify a specific customer obtained from a successful possession check.
     /// If an existing value is available (e.g. from a previous successful possession check) then it should be returned, otherwise a new value should be generated if success=true.
     ///
     /// Required if success=true.
     #[serde(rename = "proveId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_id: Option<String>,
     /// The result of the possession check.
     /// Possible values are `true`, `false`, `pending`, and `possession_required`.
@@ -4389,19 +4831,24 @@ impl fmt::Debug for UnifyBindResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct UnifyRequest {
     /// If true, the customer can re-enter the OTP up to three times. Code must also be implemented. See client-side SDK guide for more details.
     #[serde(rename = "allowOTPRetry", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub allow_otp_retry: Option<bool>,
     /// If true, TrustScore verification will be performed.
     #[serde(rename = "checkReputation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub check_reputation: Option<bool>,
     /// A client-generated unique ID for a specific customer.
     #[serde(rename = "clientCustomerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_customer_id: Option<String>,
     /// A client-generated unique ID to identify a specific customer across business lines.
     #[serde(rename = "clientHumanId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_human_id: Option<String>,
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests.
     /// The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted.
@@ -4410,20 +4857,25 @@ pub struct UnifyRequest {
     pub client_request_id: String,
     /// The unique identifier for the Prove Key on the device.
     #[serde(rename = "deviceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_id: Option<String>,
     /// The email address of the customer. Acceptable characters are: alphanumeric with symbols '@.+'.
     #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub email_address: Option<String>,
     /// The URL where the end user will be redirected at the end of Instant Link flow. Required when `possessionType=desktop`.
     /// Acceptable characters are: alphanumeric with symbols '-._+=/:?'. Max length is 128 characters.
     #[serde(rename = "finalTargetUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub final_target_url: Option<String>,
     /// The IP address of the customer. Acceptable characters are: Alphanumeric with '.:' symbols.
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ip_address: Option<String>,
     /// A workaround input parameter to indicate if Mobile Auth should be enabled for this Unified Auth session.
     /// This input parameter should not be communicated to any customer except Bumble.
     #[serde(rename = "mobileAuthEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mobile_auth_enabled: Option<bool>,
     /// The mobile phone number. US and Canada phone numbers can be passed in with or without a leading `+1`.
     /// International phone numbers require a leading `+` followed by the country code. Use the appropriate endpoint URL
@@ -4431,6 +4883,7 @@ pub struct UnifyRequest {
     ///
     /// Required except when MobileAuth is used in US or a valid ProveID is provided.
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub phone_number: Option<String>,
     /// The type of device being used - either `desktop` if using a desktop,
     /// `mobile` for iOS/Android native apps and mobile web, or `none` if no possession
@@ -4441,15 +4894,18 @@ pub struct UnifyRequest {
     ///
     /// Required if phoneNumber is not present and mobileAuth is not enabled in the US or phoneNumber is not present in the EU.
     #[serde(rename = "proveId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_id: Option<String>,
     /// If `true`, rebinds the Prove Key with the newly verified phone number.
     #[serde(rename = "rebind", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub rebind: Option<bool>,
     /// The message body sent in the Instant Link (`flowType=desktop`) or OTP (`flowType=mobile`) SMS message. If not provided, the following default messages will be used:
     /// Instant Link: "Complete your verification. If you did not make this request, do not click the link. ####" The verification URL replaces ####.
     /// OTP: "#### is your temporary code to continue your application. Caution: for your security, don't share this code with anyone." Use ####, #####, or ###### to generate 4-6 digit verification codes respectively.
     /// Default language is English. Max length is 160 characters. Non-ASCII characters are allowed.
     #[serde(rename = "smsMessage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sms_message: Option<String>,
 }
 
@@ -4577,10 +5033,12 @@ impl fmt::Debug for UnifyRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct UnifyResponse {
     /// The one-time use JWT for the client-side SDK.
     #[serde(rename = "authToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub auth_token: Option<String>,
     /// The unique ID that Prove generates for the flow. To continue the flow, the field will also be used for each of the subsequent API calls in the same flow - it cannot be reused outside of a single flow.
     #[serde(rename = "correlationId")]
@@ -4602,12 +5060,14 @@ impl fmt::Debug for UnifyResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct UnifyStatusRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests.
     /// The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted.
     /// Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// The unique ID that Prove generates for the flow. It is returned
     /// from the v3/unify endpoint and cannot be reused outside of a single flow.
@@ -4647,33 +5107,40 @@ impl fmt::Debug for UnifyStatusRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct UnifyStatusResponse {
     /// A client-generated unique ID to identify a specific customer across business lines.
     /// Required if success=true.
     #[serde(rename = "clientHumanId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_human_id: Option<String>,
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests.
     /// The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted.
     /// Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// The unique identifier for the Prove Key on the device.
     /// Required if success=true.
     #[serde(rename = "deviceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_id: Option<String>,
     /// The evaluation result for the policy. This will contain keys titled "authentication" and "risk" that encompass the different evaluation categories.
     #[serde(rename = "evaluation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evaluation: Option<BTreeMap<String, JsonObject>>,
     /// The number of the mobile phone used during the process.
     ///
     /// Required except when MobileAuth is used in US or a valid ProveID is provided.
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub phone_number: Option<String>,
     /// A unique ID to identify a specific customer obtained from a successful possession check.
     /// If an existing value is available (e.g. from a previous successful possession check) then it should be returned, otherwise a new value should be generated if success=true.
     /// Required if success=true.
     #[serde(rename = "proveId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_id: Option<String>,
     /// The result of the possession check.
     /// Possible values are `true`, `false`, `pending`, and `possession_required`.
@@ -4697,6 +5164,7 @@ impl fmt::Debug for UnifyStatusResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct ValidateRequest {
     /// The unique ID that Prove generates for the flow. It is returned from the Start endpoint and cannot be reused outside of a single flow.
@@ -4727,6 +5195,7 @@ impl fmt::Debug for ValidateRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct ValidateResponse {
     /// True if a DOB or SSN needs to be passed in on the next step. Only applicable to Pre-Fill. If implementing Prove Identity ignore this field.
@@ -4735,12 +5204,14 @@ pub struct ValidateResponse {
     pub challenge_missing: bool,
     /// The evaluation result for the policy. This is an upcoming field but is not yet enabled.
     #[serde(rename = "evaluation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evaluation: Option<BTreeMap<String, JsonObject>>,
     /// The next set of allowed calls in the same flow.
     #[serde(rename = "next", default)]
     pub next: NextSteps,
     /// The number of the mobile phone for which validation was performed.
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub phone_number: Option<String>,
     /// True if the phone number was validated.
     #[serde(rename = "success")]
@@ -4761,10 +5232,12 @@ impl fmt::Debug for ValidateResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct VerifyBatchRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// Batch of verify requests to process. The array length cannot exceed 1000 items.
     #[serde(rename = "items", default)]
@@ -4803,15 +5276,18 @@ impl fmt::Debug for VerifyBatchRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct VerifyBatchResponse {
     /// The input ClientRequestID.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// The unique ID that Prove generates for the flow.
     #[serde(rename = "correlationId")]
     pub correlation_id: String,
     #[serde(rename = "results", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub results: Option<Vec<VerifyBatchResultItem>>,
 }
 
@@ -4827,31 +5303,40 @@ impl fmt::Debug for VerifyBatchResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct VerifyRequest {
     /// A client-generated unique ID for a specific customer. This can be used by clients to link calls related to the same customer, across different requests or sessions. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Prove does not offer any functionality around the Client Customer ID. Do not include personally identifiable information (PII) in this field.
     #[serde(rename = "clientCustomerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_customer_id: Option<String>,
     /// An optional client-generated unique ID our Enterprise customer inputs for that consumer across business lines. If the Enterprise customer has been able to identify a consumer across business lines and has a unique identifier for the consumer, they would input this value to Prove. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include personally identifiable information (PII) in this field.
     #[serde(rename = "clientHumanId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_human_id: Option<String>,
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// The email address of the customer. Acceptable characters are: alphanumeric with symbols '@.+'.
     #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub email_address: Option<String>,
     /// The first name of the individual.
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub first_name: Option<String>,
     /// An optional list of identity attributes
     #[serde(rename = "identityAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub identity_attributes: Option<Vec<IdentityAttribute>>,
     /// The public IP address of the session of the individual. Acceptable characters
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ip_address: Option<String>,
     /// The last name of the individual.
     #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub last_name: Option<String>,
     /// The mobile phone number. US and Canada phone numbers can be passed in with or without a leading `+1`.
     /// International phone numbers require a leading `+` followed by the country code. Use the appropriate endpoint URL
@@ -4860,6 +5345,7 @@ pub struct VerifyRequest {
     pub phone_number: String,
     /// The User agent of the session of the individual.
     #[serde(rename = "userAgent", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub user_agent: Option<String>,
     /// The verification method based on the use case and authorization level. Current allowed values: "verifiedUser", "accountOpening", "humanAssurance", "prefill", "prefillForBiz", "identityResolution".
     #[serde(rename = "verificationType")]
@@ -4962,42 +5448,53 @@ impl fmt::Debug for VerifyRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct VerifyResponse {
     /// Additional Identities found as part of the verification flow.
     #[serde(rename = "additionalIdentities", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub additional_identities: Option<Vec<Identity>>,
     /// Businesses is used for business prefill.
     #[serde(rename = "businesses", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub businesses: Option<Vec<Business>>,
     /// The input ClientCustomerID.
     #[serde(rename = "clientCustomerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_customer_id: Option<String>,
     /// The input ClientHumanID.
     #[serde(rename = "clientHumanId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_human_id: Option<String>,
     /// The input ClientRequestID.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// The unique ID that Prove generates for the flow.
     #[serde(rename = "correlationId")]
     pub correlation_id: String,
     /// The evaluation result for the policy. This will contain keys titled "authentication" and "risk" that encompass the different evaluation categories.
     #[serde(rename = "evaluation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evaluation: Option<BTreeMap<String, JsonObject>>,
     #[serde(rename = "identity", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub identity: Option<Identity>,
     /// IsEnrolled indicates whether the identity was successfully enrolled into Identity Manager.
     #[serde(rename = "isEnrolled", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub is_enrolled: Option<bool>,
     /// The input phone number.
     #[serde(rename = "phoneNumber")]
     pub phone_number: String,
     /// A Prove-generated identifier for the consumer.
     #[serde(rename = "proveId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_id: Option<String>,
     /// A persistent ID that uniquely identifies a telephone subscriber.
     #[serde(rename = "provePhoneAlias", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_phone_alias: Option<String>,
     /// The result of verification. This can be "true" or "false".
     #[serde(rename = "success")]
@@ -5026,22 +5523,27 @@ impl fmt::Debug for VerifyResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct VerifyBatchRequestItem {
     /// A client-generated unique ID for a specific customer. This can be used by clients to link calls related to the same customer, across different requests or sessions.  The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Prove does not offer any functionality around the Client Customer ID. Do not include personally identifiable information (PII) in this field.
     #[serde(rename = "clientCustomerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_customer_id: Option<String>,
     /// An optional client-generated unique ID our Enterprise customer inputs for that consumer across business lines. If the Enterprise customer has been able to identify a consumer across business lines and has a unique identifier for the consumer, they would input this value to Prove.The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include personally identifiable information (PII) in this field.
     #[serde(rename = "clientHumanId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_human_id: Option<String>,
     /// The email address of the customer. Acceptable characters are: alphanumeric with symbols '@.+'.
     #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub email_address: Option<String>,
     /// The first name of the individual.
     #[serde(rename = "firstName")]
     pub first_name: String,
     /// The IP address of the customer.
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ip_address: Option<String>,
     /// The last name of the individual.
     #[serde(rename = "lastName")]
@@ -5052,9 +5554,11 @@ pub struct VerifyBatchRequestItem {
     #[serde(rename = "phoneNumber")]
     pub phone_number: String,
     #[serde(rename = "proveId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_id: Option<String>,
     /// The User agent of the customer.
     #[serde(rename = "userAgent", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub user_agent: Option<String>,
     /// The verification method based on the use case and authorization level.
     #[serde(rename = "verificationType")]
@@ -5157,10 +5661,12 @@ impl fmt::Debug for VerifyBatchRequestItem {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct VerifyBatchResultItem {
     /// (required IF verificationType=VerifiedUser)
     #[serde(rename = "additionalIdentities", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub additional_identities: Option<Vec<Identity>>,
     /// Prove’s tiered confidence metric, ranging from -1 to 3, that dynamically adapts to user behavior and various authentication keys. It allows for adaptive security policies, meaning you can require different levels of verification for different types of transactions.
     #[serde(rename = "assuranceLevel")]
@@ -5171,14 +5677,18 @@ pub struct VerifyBatchResultItem {
     /// The input ClientHumanID.
     /// (required IF verificationType=VerifiedUser)
     #[serde(rename = "clientHumanId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_human_id: Option<String>,
     /// An error message for this corresponding specific verification.
     #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub error: Option<String>,
     /// The evaluation result for the policy. This will contain keys titled "authentication" and "risk" that encompass the different evaluation categories.
     #[serde(rename = "evaluation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evaluation: Option<BTreeMap<String, JsonObject>>,
     #[serde(rename = "identity", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub identity: Option<Identity>,
     /// The input phone number.
     #[serde(rename = "phoneNumber")]
@@ -5186,10 +5696,12 @@ pub struct VerifyBatchResultItem {
     /// A Prove-generated identifier for the consumer.
     /// (required IF verificationType=VerifiedUser)
     #[serde(rename = "proveId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_id: Option<String>,
     /// A persistent ID that uniquely identifies a telephone subscriber.
     /// (required IF verificationType=VerifiedUser)
     #[serde(rename = "provePhoneAlias", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prove_phone_alias: Option<String>,
     /// The result of verification. This can be "true" or "false".
     #[serde(rename = "success")]
@@ -5218,13 +5730,16 @@ impl fmt::Debug for VerifyBatchResultItem {
 /// Not in the latest API reference; kept for servers and flows that still use it.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct VerifyStatusRequest {
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// The unique ID that Prove generates for the flow. It is returned from the v3/verify endpoint and cannot be reused outside of a single flow.
     #[serde(rename = "correlationId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub correlation_id: Option<String>,
 }
 
@@ -5260,13 +5775,16 @@ impl fmt::Debug for VerifyStatusRequest {
 /// Not in the latest API reference; kept for servers and flows that still use it.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct VerifyStatusResponse {
     /// The evaluation result for the policy
     #[serde(rename = "evaluation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evaluation: Option<BTreeMap<String, JsonObject>>,
     /// A unique ID that Prove generates to refer to a specific identity.
     #[serde(rename = "identityId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub identity_id: Option<String>,
     /// The result of the possession check. Possible values are `success`, `pending`, `failed`, and `not_applicable`.
     #[serde(rename = "possessionResult")]
@@ -5295,22 +5813,28 @@ impl fmt::Debug for VerifyStatusResponse {
 /// Not in the latest API reference; kept for servers and flows that still use it.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct LegacyVerifyRequest {
     /// If true, the customer can re-enter the OTP up to three times. Code must also be implemented. See client-side SDK guide for more details.
     #[serde(rename = "allowOTPRetry", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub allow_otp_retry: Option<bool>,
     /// A client-generated unique ID for a specific customer. This can be used by clients to link calls related to the same customer, across different requests or sessions.  The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Prove does not offer any functionality around the Client Customer ID. Do not include personally identifiable information (PII) in this field.
     #[serde(rename = "clientCustomerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_customer_id: Option<String>,
     /// A client-generated unique ID for a specific session. This can be used to identify specific requests. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_request_id: Option<String>,
     /// The email address of the customer. Acceptable characters are: alphanumeric with symbols '@.+'.
     #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub email_address: Option<String>,
     /// The URL where the end user will be redirected at the end of the Instant Link flow. Required only when `flowType=desktop`. Acceptable characters are: alphanumeric with symbols '-._+=/:?'. Max length is 128 characters.
     #[serde(rename = "finalTargetUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub final_target_url: Option<String>,
     /// The first name of the individual.
     #[serde(rename = "firstName")]
@@ -5329,6 +5853,7 @@ pub struct LegacyVerifyRequest {
     /// OTP: "#### is your temporary code to continue your application. Caution: for your security, don't share this code with anyone." Use ####, #####, or ###### to generate 4-6 digit verification codes respectively.
     /// Default language is English. Max length is 160 characters. Non-ASCII characters are allowed.
     #[serde(rename = "smsMessage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sms_message: Option<String>,
 }
 
@@ -5430,16 +5955,19 @@ impl fmt::Debug for LegacyVerifyRequest {
 /// Not in the latest API reference; kept for servers and flows that still use it.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct LegacyVerifyResponse {
     /// A bearer token for use by the Prove client SDK.
     #[serde(rename = "authToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub auth_token: Option<String>,
     /// The unique ID that Prove generates for the flow. To continue the flow, the field will also be used for each of the subsequent API calls in the same flow - it cannot be reused outside of a single flow.
     #[serde(rename = "correlationId")]
     pub correlation_id: String,
     /// The evaluation result for the policy
     #[serde(rename = "evaluation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evaluation: Option<BTreeMap<String, JsonObject>>,
     /// The result of the possession check. Possible values are `pending` and `not_applicable`, based on the `possessionType` passed in the input. Clients will have to call the Verify Status API to get a result if `possessionResult=pending`.
     #[serde(rename = "possessionResult")]
@@ -5468,13 +5996,16 @@ impl fmt::Debug for LegacyVerifyResponse {
 /// Represents a single identity that you wish to enroll.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct EnrollIdentityItem {
     /// A client-generated unique ID for a specific customer. This ID links calls related to the same customer, across different requests or sessions. The format of this ID is defined by the client - Prove recommends using a GUID, but any format can be accepted. Do not include Personally Identifiable Information (PII) in this field.
     #[serde(rename = "clientCustomerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_customer_id: Option<String>,
     /// A string that is the unique identifier for the Prove Key on the device. Only applicable if you are leveraging Prove Unify.
     #[serde(rename = "deviceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_id: Option<String>,
     /// The number of the consumer being enrolled. US phone numbers can be passed in with or without a leading +1. Acceptable characters are: alphanumeric with symbols '+'.
     #[serde(rename = "phoneNumber")]
@@ -5521,10 +6052,12 @@ impl fmt::Debug for EnrollIdentityItem {
 /// Body of every typed error response (400, 401, 403, 404, 500). Go types sdkerrors.Error/Error400/Error401/Error403/Error404 share it; TS ErrorT/Error400/...; Java Error/Error400/... (field data()).
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// Internal error code describing the problem category (403: identifies the specific authorization issue).
     #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub code: Option<i64>,
     /// Error message describing the problem with the request (403: why access is forbidden).
     #[serde(rename = "message")]
