@@ -155,7 +155,7 @@ fn path_string(segments: &[&Segment]) -> String {
 /// when decoding (they are also response models), so for them a key the model does not have is
 /// found by writing the parsed model back, and reported as a `Validation` error naming it: a
 /// misspelt field is never dropped silently.
-pub(crate) fn parse_input<T: DeserializeOwned + Serialize>(input: Value, type_name: &str) -> Result<T> {
+pub fn parse_input<T: DeserializeOwned + Serialize>(input: Value, type_name: &str) -> Result<T> {
     if DESCRIBED.iter().any(|d| d.name == type_name) {
         return parse(input, type_name);
     }

@@ -15,9 +15,10 @@ use crate::groups::*;
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 #[uniffi::export(Debug)]
 pub struct RetrySettings {
-    /// Retries after the first attempt; 0 switches retries off.
+    /// Retries after the first attempt; 0 switches retries off. (Signed, as JVM callers count;
+    /// a negative number is refused.)
     #[uniffi(default)]
-    pub max_retries: Option<u32>,
+    pub max_retries: Option<i32>,
     /// First backoff in milliseconds, doubled each retry with full jitter.
     #[uniffi(default)]
     pub initial_backoff_ms: Option<f64>,
@@ -26,13 +27,20 @@ pub struct RetrySettings {
     pub max_backoff_ms: Option<f64>,
 }
 
-impl From<RetrySettings> for binding::RetrySettings {
-    fn from(r: RetrySettings) -> Self {
-        binding::RetrySettings {
-            max_retries: r.max_retries,
-            initial_backoff_ms: r.initial_backoff_ms,
-            max_backoff_ms: r.max_backoff_ms,
-        }
+impl RetrySettings {
+    /// The core's settings; `field` is where these settings are (`retry`).
+    fn to_core(&self, field: &str) -> prove_core::Result<binding::RetrySettings> {
+        let max_retries = match self.max_retries {
+            Some(n) => Some(u32::try_from(n).map_err(|_| {
+                prove_core::Error::validation(format!("{field}.maxRetries"), "must be a whole number, at least 0")
+            })?),
+            None => None,
+        };
+        Ok(binding::RetrySettings {
+            max_retries,
+            initial_backoff_ms: self.initial_backoff_ms,
+            max_backoff_ms: self.max_backoff_ms,
+        })
     }
 }
 
@@ -73,18 +81,32 @@ pub struct ClientSettings {
     pub user_agent_suffix: Option<String>,
     /// Upper bound of one response body in bytes, 1 to 1 GiB (default 4 MiB).
     #[uniffi(default)]
-    pub max_response_bytes: Option<u64>,
+    pub max_response_bytes: Option<i64>,
 }
 
 impl fmt::Debug for ClientSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&binding::ClientSettings::from(self.clone()), f)
+        f.debug_struct("ClientSettings")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("token_url", &self.token_url)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("connect_timeout_ms", &self.connect_timeout_ms)
+            .field("attempt_timeout_ms", &self.attempt_timeout_ms)
+            .field("retry", &self.retry)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
     }
 }
 
-impl From<ClientSettings> for binding::ClientSettings {
-    fn from(s: ClientSettings) -> Self {
-        binding::ClientSettings {
+impl ClientSettings {
+    /// The core's settings.
+    pub(crate) fn to_core(&self) -> prove_core::Result<binding::ClientSettings> {
+        let s = self.clone();
+        Ok(binding::ClientSettings {
             client_id: s.client_id,
             client_secret: s.client_secret,
             environment: s.environment,
@@ -93,10 +115,10 @@ impl From<ClientSettings> for binding::ClientSettings {
             timeout_ms: s.timeout_ms,
             connect_timeout_ms: s.connect_timeout_ms,
             attempt_timeout_ms: s.attempt_timeout_ms,
-            retry: s.retry.map(Into::into),
+            retry: s.retry.as_ref().map(|r| r.to_core("retry")).transpose()?,
             user_agent_suffix: s.user_agent_suffix,
             max_response_bytes: s.max_response_bytes.map(|n| n as f64),
-        }
+        })
     }
 }
 
@@ -115,13 +137,13 @@ pub struct CallOptions {
     pub retry: Option<RetrySettings>,
 }
 
-impl From<CallOptions> for binding::CallSettings {
-    fn from(o: CallOptions) -> Self {
-        binding::CallSettings {
-            timeout_ms: o.timeout_ms,
-            attempt_timeout_ms: o.attempt_timeout_ms,
-            retry: o.retry.map(Into::into),
-        }
+impl CallOptions {
+    fn to_core(&self) -> prove_core::Result<binding::CallSettings> {
+        Ok(binding::CallSettings {
+            timeout_ms: self.timeout_ms,
+            attempt_timeout_ms: self.attempt_timeout_ms,
+            retry: self.retry.as_ref().map(|r| r.to_core("retry")).transpose()?,
+        })
     }
 }
 
@@ -157,7 +179,7 @@ impl ProveClient {
     pub(crate) fn call_client(&self, options: Option<CallOptions>) -> Result<Client, ProveError> {
         let client = self.handle.client()?;
         Ok(match options {
-            Some(o) => binding::CallSettings::from(o).apply(&client)?,
+            Some(o) => o.to_core()?.apply(&client)?,
             None => client,
         })
     }
@@ -169,7 +191,7 @@ impl ProveClient {
     /// naming the setting (`clientSecret`, `timeoutMs`, …).
     #[uniffi::constructor]
     pub fn new(settings: ClientSettings) -> Result<Arc<Self>, ProveError> {
-        let client = binding::guard("client construction", || binding::ClientSettings::from(settings).to_client())?;
+        let client = binding::guard("client construction", || settings.to_core()?.to_client())?;
         Ok(Arc::new(ProveClient { handle: ClientHandle::new(client) }))
     }
 
@@ -246,7 +268,8 @@ pub fn client_from_env_map(
     env: HashMap<String, String>,
     settings: Option<ClientSettings>,
 ) -> Result<Arc<ProveClient>, ProveError> {
-    let settings = binding::ClientSettings::from(settings.unwrap_or_default());
-    let client = binding::guard("client construction", || settings.to_client_from_env(|k| env.get(k).cloned()))?;
+    let settings = settings.unwrap_or_default();
+    let client =
+        binding::guard("client construction", || settings.to_core()?.to_client_from_env(|k| env.get(k).cloned()))?;
     Ok(Arc::new(ProveClient { handle: ClientHandle::new(client) }))
 }

@@ -20,13 +20,13 @@ macro_rules! prove_error {
                     /// Human-readable message.
                     reason: String,
                     /// HTTP status, when Prove answered.
-                    status: Option<u16>,
+                    status: Option<i32>,
                     /// Prove's error code, when the answer carried one.
                     code: Option<i64>,
                     /// For validation errors raised before the network: the name of the bad field.
                     field: Option<String>,
                     /// The `Retry-After` delay Prove asked for, in milliseconds.
-                    retry_after_ms: Option<u64>,
+                    retry_after_ms: Option<i64>,
                     /// The `clientRequestId` of the call, when one was sent.
                     request_id: Option<String>,
                     /// The flow's `correlationId`, when known.
@@ -44,10 +44,10 @@ macro_rules! prove_error {
                         ErrorData {
                             kind: ErrorKind::$kind.as_str().to_owned(),
                             message: reason.clone(),
-                            status: *status,
+                            status: status.and_then(|s| u16::try_from(s).ok()),
                             code: *code,
                             field: field.clone(),
-                            retry_after_ms: *retry_after_ms,
+                            retry_after_ms: retry_after_ms.and_then(|ms| u64::try_from(ms).ok()),
                             request_id: request_id.clone(),
                             correlation_id: correlation_id.clone(),
                             operation: operation.clone(),
@@ -59,6 +59,8 @@ macro_rules! prove_error {
             /// The case of the error's kind with the fields of `d`.
             fn from_data(kind: ErrorKind, d: ErrorData) -> ProveError {
                 let ErrorData { message, status, code, field, retry_after_ms, request_id, correlation_id, operation, .. } = d;
+                let status = status.map(i32::from);
+                let retry_after_ms = retry_after_ms.map(|ms| i64::try_from(ms).unwrap_or(i64::MAX));
                 match kind {
                     $(ErrorKind::$kind => ProveError::$kind {
                         reason: message, status, code, field, retry_after_ms, request_id, correlation_id, operation,
@@ -153,8 +155,8 @@ impl ProveError {
     }
 
     /// HTTP status, when Prove answered.
-    pub fn http_status(&self) -> Option<u16> {
-        self.data().status
+    pub fn http_status(&self) -> Option<i32> {
+        self.data().status.map(i32::from)
     }
 
     /// Prove's error code, when the answer carried one.
@@ -168,8 +170,8 @@ impl ProveError {
     }
 
     /// The `Retry-After` delay in milliseconds, when Prove sent one.
-    pub fn retry_after_millis(&self) -> Option<u64> {
-        self.data().retry_after_ms
+    pub fn retry_after_millis(&self) -> Option<i64> {
+        self.data().retry_after_ms.map(|ms| i64::try_from(ms).unwrap_or(i64::MAX))
     }
 
     /// The `clientRequestId` of the call, when one was sent.

@@ -13,7 +13,9 @@
 //!   `AsyncSequence` are written over it in each package);
 //! - webhook verification into typed notifications ([`verify_webhook`], [`WebhookVerifier`]) and
 //!   signed test deliveries;
-//! - a logging callback interface ([`LogSink`]).
+//! - a logging callback interface ([`LogSink`]);
+//! - every method as one typed request/response enum with its wire JSON ([`ProveRequest`],
+//!   `client.call(request)`), for generic code and the shared test vectors.
 //!
 //! Async methods run on uniffi's tokio support (`async_runtime = "tokio"`). A Kotlin coroutine
 //! that is cancelled, or a Swift task, frees its Rust future: the call is dropped there and then,
@@ -30,6 +32,7 @@ mod groups;
 mod listing;
 mod logging;
 mod webhooks;
+mod wire;
 
 pub use client::{client_from_env, client_from_env_map, CallOptions, ClientSettings, ProveClient, RetrySettings};
 pub use error::ProveError;
@@ -39,6 +42,10 @@ pub use logging::{add_log_sink, remove_log_sink, LogField, LogLevel, LogRecord, 
 pub use webhooks::{
     sign_test_webhook, verify_webhook, SignedWebhook, VerifiedWebhook, WebhookEventType, WebhookNotification,
     WebhookOptions, WebhookVerifier,
+};
+pub use wire::{
+    method_names, request_from_json, request_to_json, response_to_json, EmptyInput, FetchInput, IdentityIdInput,
+    MobileNumberInput, ProveIdInput, ProveRequest, ProveResponse,
 };
 
 uniffi::setup_scaffolding!();

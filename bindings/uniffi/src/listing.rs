@@ -18,7 +18,7 @@ use crate::groups::IdentityManagerApi;
 pub struct ListIdentitiesOptions {
     /// Page size, 1 to 100 (Prove's default when unset).
     #[uniffi(default)]
-    pub limit: Option<u32>,
+    pub limit: Option<i32>,
     /// Include deactivated identities.
     #[uniffi(default)]
     pub show_inactive: Option<bool>,
@@ -29,7 +29,11 @@ pub struct ListIdentitiesOptions {
 
 impl From<ListIdentitiesOptions> for pages::ListIdentities {
     fn from(o: ListIdentitiesOptions) -> Self {
-        pages::ListIdentities { limit: o.limit, show_inactive: o.show_inactive, client_request_id: o.client_request_id }
+        pages::ListIdentities {
+            limit: o.limit.map(limit),
+            show_inactive: o.show_inactive,
+            client_request_id: o.client_request_id,
+        }
     }
 }
 
@@ -39,7 +43,7 @@ impl From<ListIdentitiesOptions> for pages::ListIdentities {
 pub struct BatchGetOptions {
     /// Page size, 1 to 100 (Prove's default when unset).
     #[uniffi(default)]
-    pub limit: Option<u32>,
+    pub limit: Option<i32>,
     /// The `lastKey` of the previous page; unset for the first page.
     #[uniffi(default)]
     pub start_key: Option<String>,
@@ -54,12 +58,18 @@ pub struct BatchGetOptions {
 impl From<BatchGetOptions> for pages::BatchGetOptions {
     fn from(o: BatchGetOptions) -> Self {
         pages::BatchGetOptions {
-            limit: o.limit,
+            limit: o.limit.map(limit),
             start_key: o.start_key,
             show_inactive: o.show_inactive,
             client_request_id: o.client_request_id,
         }
     }
+}
+
+/// A page size as the core takes it: negative sizes become 0, which the core refuses naming
+/// `limit` like any size out of 1 to 100.
+fn limit(n: i32) -> u32 {
+    u32::try_from(n).unwrap_or(0)
 }
 
 /// Every identity of every page (`identityManager().listAll`).
@@ -69,7 +79,7 @@ pub struct IdentityList {
     /// Every identity, in listing order.
     pub results: Vec<GetBatchIdentityItem>,
     /// Number of pages fetched.
-    pub pages: u64,
+    pub pages: i64,
 }
 
 /// A cursor over the pages of the identity listing. `nextPage()` returns the next page, or
@@ -88,8 +98,8 @@ impl IdentityPages {
     }
 
     /// Number of pages fetched so far.
-    pub async fn pages_fetched(&self) -> u64 {
-        self.cursor.pages_fetched().await
+    pub async fn pages_fetched(&self) -> i64 {
+        i64::try_from(self.cursor.pages_fetched().await).unwrap_or(i64::MAX)
     }
 
     /// Whether the listing has ended (last page seen, or an error).
@@ -137,6 +147,6 @@ impl IdentityManagerApi {
     ) -> Result<IdentityList, ProveError> {
         let l: pages::ListIdentities = list.unwrap_or_default().into();
         let all = self.client.run(options, |c| async move { c.identity_manager().list_all(l).await }).await?;
-        Ok(IdentityList { results: all.results, pages: all.pages })
+        Ok(all.into())
     }
 }

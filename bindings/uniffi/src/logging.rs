@@ -21,7 +21,7 @@ pub enum LogValue {
     /// Text.
     Text(String),
     /// A count or a duration in milliseconds.
-    Number(u64),
+    Number(i64),
 }
 
 /// One field of a record.
@@ -79,7 +79,7 @@ pub fn add_log_sink(level: LogLevel, sink: Arc<dyn LogSink>) -> u64 {
                         name: (*name).to_owned(),
                         value: match v {
                             CoreValue::Str(s) => LogValue::Text(s.clone()),
-                            CoreValue::U64(n) => LogValue::Number(*n),
+                            CoreValue::U64(n) => LogValue::Number(i64::try_from(*n).unwrap_or(i64::MAX)),
                         },
                     })
                     .collect(),

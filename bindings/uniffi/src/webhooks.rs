@@ -126,7 +126,7 @@ pub struct VerifiedWebhook {
     /// The token's `exp` claim.
     pub expires_at: SystemTime,
     /// Index, in the given list, of the secret whose signature matched.
-    pub secret_index: u32,
+    pub secret_index: i32,
 }
 
 impl fmt::Debug for VerifiedWebhook {
@@ -168,7 +168,7 @@ impl From<core_wh::VerifiedWebhook> for VerifiedWebhook {
             token_id: v.token_id,
             issued_at: v.issued_at,
             expires_at: v.expires_at,
-            secret_index: u32::try_from(v.secret_index).unwrap_or(u32::MAX),
+            secret_index: i32::try_from(v.secret_index).unwrap_or(i32::MAX),
         }
     }
 }
