@@ -66,6 +66,12 @@ python3 -B python/tests/test_generated.py
 step "python package: native module (debug) in a fresh venv under target/, pytest, mypy --strict"
 python/scripts/test.sh
 
+step "kotlin and swift (bindings/uniffi): sources generated from the library (Swift drift-checked), mvn test, the jar in a fresh project"
+# Maven resolves everything from Maven Central (JDK 17 and Maven come with the machine).
+command -v mvn >/dev/null || { echo "bindings/uniffi/kotlin needs Maven and a JDK 17 or newer" >&2; exit 1; }
+bindings/uniffi/generate.sh --check
+(cd bindings/uniffi/kotlin && mvn -q -B install && mvn -q -B -f jar-check/pom.xml test)
+
 step "node package: napi addon (debug), node --test"
 if [ ! -d node/node_modules ]; then
   (cd node && npm ci --no-audit --no-fund)
