@@ -9,6 +9,7 @@ use prove_core::Client;
 
 use crate::error::ProveError;
 use crate::groups::*;
+use crate::runtime::run_to_end;
 
 /// Retry settings of a client or of one call. Unset fields keep the base policy (2 retries,
 /// 200 ms initial backoff, 5 s maximum backoff for a client; the client's for a call).
@@ -169,10 +170,13 @@ impl ProveClient {
     pub(crate) async fn run<T, F, Fut>(&self, options: Option<CallOptions>, call: F) -> Result<T, ProveError>
     where
         F: FnOnce(Client) -> Fut,
-        Fut: Future<Output = prove_core::Result<T>>,
+        Fut: Future<Output = prove_core::Result<T>> + Send + 'static,
+        T: Send + 'static,
     {
         let client = self.call_client(options)?;
-        Ok(cancellable(call(client), &[self.handle.closed_token()]).await?)
+        let closed = self.handle.closed_token().clone();
+        let call = call(client);
+        Ok(run_to_end(async move { cancellable(call, &[&closed]).await }).await?)
     }
 
     /// The client a call uses: closed clients refuse, per-call options applied.

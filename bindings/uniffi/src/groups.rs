@@ -30,7 +30,7 @@ macro_rules! area {
             pub(crate) client: Arc<ProveClient>,
         }
 
-        #[uniffi::export(async_runtime = "tokio")]
+        #[uniffi::export]
         impl $api {
             $(
                 $(#[$doc])*
@@ -138,7 +138,7 @@ area! {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl IdentityManagerApi {
     /// `GET /v3/identity/{proveId}`: one enrolled identity. Errors: `NotFound` (code 8011).
     #[uniffi::method(default(client_request_id = None, options = None))]
@@ -219,7 +219,7 @@ impl IdentityManagerApi {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl IdentityDataApi {
     /// `GET /v3/discover`: the attributes available for identity `proveId`.
     #[uniffi::method(default(client_request_id = None, options = None))]
@@ -253,7 +253,7 @@ pub struct IdentityDataApi {
     pub(crate) client: Arc<ProveClient>,
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl DomainApi {
     /// `GET /v3/domain/id`: this account's `pcid`, `issuerId` and display name.
     #[uniffi::method(default(options = None))]

@@ -17,9 +17,11 @@
 //! - every method as one typed request/response enum with its wire JSON ([`ProveRequest`],
 //!   `client.call(request)`), for generic code and the shared test vectors.
 //!
-//! Async methods run on uniffi's tokio support (`async_runtime = "tokio"`). A Kotlin coroutine
-//! that is cancelled, or a Swift task, frees its Rust future: the call is dropped there and then,
-//! with its HTTP request. `close()` cancels every call in flight.
+//! Async methods run each call to its end on the adapter's tokio runtime (`runtime.rs`); the
+//! future Kotlin or Swift polls only waits for the result, so the foreign side is woken once per
+//! call. A Kotlin coroutine that is cancelled, or a Swift task, frees that future, which aborts
+//! the call: the core's future is dropped there and then, with its HTTP request. `close()`
+//! cancels every call in flight.
 //!
 //! `toString()` (Kotlin) and `debugDescription` (Swift) of the records are the core's `Debug`,
 //! exported with `uniffi::export(Debug)`: personal data and secrets show as `<redacted>`, while
@@ -31,6 +33,7 @@ mod error;
 mod groups;
 mod listing;
 mod logging;
+mod runtime;
 mod webhooks;
 mod wire;
 

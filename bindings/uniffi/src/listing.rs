@@ -10,6 +10,7 @@ use prove_core::models::{BatchGetIdentitiesResponse, GetBatchIdentityItem};
 use crate::client::CallOptions;
 use crate::error::ProveError;
 use crate::groups::IdentityManagerApi;
+use crate::runtime::run_to_end;
 
 /// What to list: page size, whether deactivated identities are included, and an optional
 /// `clientRequestId` sent with every page request.
@@ -90,11 +91,12 @@ pub struct IdentityPages {
     cursor: IdentityCursor,
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl IdentityPages {
     /// The next page, or null/nil after the last one.
     pub async fn next_page(&self) -> Result<Option<BatchGetIdentitiesResponse>, ProveError> {
-        Ok(self.cursor.next_page().await?)
+        let cursor = self.cursor.clone();
+        Ok(run_to_end(async move { cursor.next_page().await }).await?)
     }
 
     /// Number of pages fetched so far.
@@ -124,7 +126,7 @@ impl IdentityManagerApi {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl IdentityManagerApi {
     /// `GET /v3/identity`: one page of enrolled identities. Pass the page's `lastKey` as
     /// `startKey` to get the next one, or use `pages()`.

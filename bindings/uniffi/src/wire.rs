@@ -17,6 +17,7 @@ use prove_core::Error;
 use crate::client::{CallOptions, ProveClient};
 use crate::error::ProveError;
 use crate::listing::{BatchGetOptions, IdentityList, ListIdentitiesOptions};
+use crate::runtime::run_to_end;
 
 /// Input of the methods addressed by `proveId` (get, activate, deactivate, disenroll, discover).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -220,15 +221,18 @@ macro_rules! wire {
         impl ProveClient {
             async fn dispatch(&self, request: ProveRequest, options: Option<CallOptions>) -> Result<ProveResponse, ProveError> {
                 let client = self.call_client(options)?;
-                let closed = self.handle.closed_token();
-                Ok(match request {
-                    $(ProveRequest::$variant { request } => {
-                        let $i: $cin = request.into();
-                        let $c = &client;
-                        let out: $cout = cancellable(async { $call.await }, &[closed]).await?;
-                        ProveResponse::$variant { response: out.into() }
-                    })*
-                })
+                let closed = self.handle.closed_token().clone();
+                let call = async move {
+                    Ok(match request {
+                        $(ProveRequest::$variant { request } => {
+                            let $i: $cin = request.into();
+                            let $c = &client;
+                            let out: $cout = $call.await?;
+                            ProveResponse::$variant { response: out.into() }
+                        })*
+                    })
+                };
+                Ok(run_to_end(async move { cancellable(call, &[&closed]).await }).await?)
             }
         }
     };
@@ -352,7 +356,7 @@ macro_rules! with_client_request_id {
 }
 with_client_request_id!(ActivateIdentityRequest, DeactivateIdentityRequest, CrossDomainIdentityRequest);
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl ProveClient {
     /// Runs any request of the core's table (see `requestFromJson`): the same typed core method
     /// as the area objects call, stopped by `close()` like them.

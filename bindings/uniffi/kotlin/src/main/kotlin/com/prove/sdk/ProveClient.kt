@@ -1,5 +1,8 @@
 package com.prove.sdk
 
+import com.sun.jna.CallbackThreadInitializer
+import com.sun.jna.Native
+
 /**
  * A Prove API client: every operation of Prove's server API, grouped by product area
  * (`client.flow.start(request)`), as `suspend` functions taking and returning the generated
@@ -68,6 +71,17 @@ class ProveClient private constructor(
     override fun toString(): String = "ProveClient(baseUrl=$baseUrl, closed=$isClosed)"
 
     companion object {
+        init {
+            // The core wakes a call's coroutine from its runtime's threads through a JNA callback.
+            // JNA attaches such a thread to the JVM for each callback and detaches it afterwards
+            // unless told otherwise; keeping them attached (as daemon threads) saves that work on
+            // every step of every call.
+            Native.setCallbackThreadInitializer(
+                uniffiRustFutureContinuationCallbackImpl,
+                CallbackThreadInitializer(true, false, "prove-sdk-native"),
+            )
+        }
+
         /**
          * A client from the environment: `PROVE_CLIENT_ID`, `PROVE_CLIENT_SECRET` and
          * `PROVE_BASE_URL` or `PROVE_ENV` (default `uat-us`); the other settings from [settings].
