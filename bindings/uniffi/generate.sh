@@ -48,6 +48,44 @@ gen() { "$bindgen" generate --no-format --metadata-no-deps -c "$config" "$@" "$l
 kt_out="$here/kotlin/target/generated-sources/uniffi"
 rm -rf "$kt_out"
 gen -l kotlin -o "$kt_out"
+# One change to what uniffi prints: its Kotlin allocates a JNA structure for the status of every
+# call into the library, and JNA tracks each such allocation in a process-wide map, which costs
+# more than the call itself under load. Each thread reuses one status instead (a new one is made
+# when a call on that thread is already using it). The pattern must be found exactly once per
+# file, so a uniffi upgrade that changes it fails here rather than silently.
+python3 - "$kt_out" <<'PY'
+import pathlib, sys
+old = """    var status = UniffiRustCallStatus()
+    val return_value = callback(status)
+    uniffiCheckCallStatus(errorHandler, status)
+    return return_value
+}
+"""
+new = """    val slot = uniffiCallStatusSlots.get()
+    val reused = !slot.inUse
+    val status = if (reused) slot.status.also { slot.inUse = true; it.code = 0 } else UniffiRustCallStatus()
+    try {
+        val return_value = callback(status)
+        uniffiCheckCallStatus(errorHandler, status)
+        return return_value
+    } finally {
+        if (reused) slot.inUse = false
+    }
+}
+
+private class UniffiCallStatusSlot {
+    val status = UniffiRustCallStatus()
+    var inUse = false
+}
+
+private val uniffiCallStatusSlots: ThreadLocal<UniffiCallStatusSlot> = ThreadLocal.withInitial { UniffiCallStatusSlot() }
+"""
+for f in pathlib.Path(sys.argv[1]).rglob("*.kt"):
+    text = f.read_text()
+    if text.count(old) != 1:
+        sys.exit(f"{f}: the call-status helper of uniffi's Kotlin is not as expected")
+    f.write_text(text.replace(old, new))
+PY
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) jna_dir=linux-x86-64 ;;
   Linux-aarch64) jna_dir=linux-aarch64 ;;
