@@ -145,7 +145,12 @@ pub fn correlation_id<'a>(body: &Body<'a>) -> Res<&'a str> {
 
 /// `finalTargetUrl`: required when `required`, at most 128 characters, http(s).
 pub fn final_target_url<'a>(body: &Body<'a>, required: bool) -> Res<Option<&'a str>> {
-    let url = if required { Some(body.req_str("finalTargetUrl")?) } else { body.opt_str("finalTargetUrl")? };
+    // An empty string is no URL: only a missing field (or null) is absent, as for `ssn` and `dob`.
+    let url = match (required, body.raw("finalTargetUrl")) {
+        (true, _) => Some(body.req_str("finalTargetUrl")?),
+        (false, Some(Value::String(s))) if s.is_empty() => Some(""),
+        (false, _) => body.opt_str("finalTargetUrl")?,
+    };
     if let Some(u) = url {
         if u.chars().count() > 128 {
             return Err(invalid("field 'finalTargetUrl' must be at most 128 characters"));
@@ -208,9 +213,14 @@ impl Dob {
     }
 }
 
-/// Optional `dob` in an accepted format.
+/// Optional `dob` in an accepted format. Absent (or `null`) is absent; an empty string is a
+/// value in none of the formats and answers 400 8001, as an empty `ssn` does.
 pub fn opt_dob<'a>(body: &Body<'a>) -> Res<Option<&'a str>> {
-    match body.opt_str("dob")? {
+    let value = match body.raw("dob") {
+        Some(Value::String(s)) if s.is_empty() => Some(""),
+        _ => body.opt_str("dob")?,
+    };
+    match value {
         Some(d) if Dob::parse(d).is_none() => Err(invalid("field 'dob' must be YYYY-MM-DD, YYYY-MM or MM-DD")),
         other => Ok(other),
     }
@@ -266,6 +276,20 @@ mod tests {
         assert!(Dob::parse("01-18").is_some_and(|d| !d.matches("1981-01-17")));
         assert!(Dob::parse("1981/01/17").is_none());
         assert!(Dob::parse("1981-13-01").is_none());
+    }
+
+    #[test]
+    fn empty_dob_and_final_target_url_are_values_not_absence() {
+        let code = |r: ApiResponse| (r.status, r.body["code"].as_i64());
+        let body = serde_json::json!({"dob": "", "finalTargetUrl": ""});
+        let b = Body::parse(&body).unwrap();
+        assert_eq!(code(opt_dob(&b).unwrap_err()), (400, Some(8001)));
+        assert_eq!(code(final_target_url(&b, false).unwrap_err()), (400, Some(8001)));
+        assert_eq!(code(final_target_url(&b, true).unwrap_err()), (400, Some(1001)));
+        let body = serde_json::json!({"dob": null, "finalTargetUrl": null});
+        let b = Body::parse(&body).unwrap();
+        assert_eq!(opt_dob(&b).unwrap(), None);
+        assert_eq!(final_target_url(&b, false).unwrap(), None);
     }
 
     #[test]
