@@ -8,7 +8,9 @@
 //! a host application that installed its own subscriber keeps it (and receives the events
 //! itself).
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use arc_swap::ArcSwapOption;
 
 use tracing::field::{Field, Visit};
 use tracing::subscriber::Interest;
@@ -90,33 +92,56 @@ impl LogRecord {
 /// away), and is then removed.
 pub type LogSink = Arc<dyn Fn(&LogRecord) -> bool + Send + Sync>;
 
+#[derive(Clone)]
 struct Registered {
     id: u64,
     max_level: LogLevel,
     sink: LogSink,
 }
 
-static SINKS: Mutex<Vec<Registered>> = Mutex::new(Vec::new());
+/// The registered sinks. Readers and writers take no lock (a list is swapped in whole), so a
+/// process that forks while another thread is delivering a record leaves no lock held in the
+/// child: the child's first logged call goes through like any other (Python's `os.fork()`
+/// with calls in flight, under gunicorn `--preload` or celery prefork).
+static SINKS: ArcSwapOption<Vec<Registered>> = ArcSwapOption::const_empty();
 /// The most verbose level any sink wants: 0 none, 1 warn, 2 debug. Events above it are not even
 /// built, so a warn-only logger costs nothing on successful requests.
 static WANTED: AtomicU8 = AtomicU8::new(0);
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 static INSTALLED: OnceLock<bool> = OnceLock::new();
 
-fn sinks() -> std::sync::MutexGuard<'static, Vec<Registered>> {
-    // A poisoned lock only means a panic elsewhere while holding it; the list itself is intact.
-    SINKS.lock().unwrap_or_else(|p| p.into_inner())
+/// Replaces the list with `change` applied to it (retried if another writer got there first),
+/// then brings [`WANTED`] up to date.
+fn update(change: impl Fn(&mut Vec<Registered>)) {
+    SINKS.rcu(|list| {
+        let mut next: Vec<Registered> = list.as_deref().cloned().unwrap_or_default();
+        change(&mut next);
+        Some(Arc::new(next))
+    });
+    // Stored from the list as it is now; checked again afterwards so that, of two writers
+    // racing, the last to store saw the last list.
+    loop {
+        let list = SINKS.load_full();
+        WANTED.store(list.as_deref().map_or(0, |l| wanted(l)), Ordering::Relaxed);
+        if ptr_eq(&list, &SINKS.load_full()) {
+            break;
+        }
+    }
+}
+
+fn ptr_eq(a: &Option<Arc<Vec<Registered>>>, b: &Option<Arc<Vec<Registered>>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 /// Adds a sink receiving records up to `max_level` (`Debug`: every request; `Warn`: failures
 /// only). Returns its id for [`remove_sink`].
 pub fn add_sink(max_level: LogLevel, sink: LogSink) -> u64 {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    {
-        let mut list = sinks();
-        list.push(Registered { id, max_level, sink });
-        update_wanted(&list);
-    }
+    update(|list| list.push(Registered { id, max_level, sink: Arc::clone(&sink) }));
     INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Bridge).is_ok());
     // Callsites seen before the subscriber existed must be asked again.
     tracing::callsite::rebuild_interest_cache();
@@ -125,23 +150,20 @@ pub fn add_sink(max_level: LogLevel, sink: LogSink) -> u64 {
 
 /// Removes a sink added by [`add_sink`]; returns whether it was registered.
 pub fn remove_sink(id: u64) -> bool {
-    let mut list = sinks();
-    let before = list.len();
-    list.retain(|s| s.id != id);
-    update_wanted(&list);
-    before != list.len()
+    let present = SINKS.load().as_deref().is_some_and(|l| l.iter().any(|s| s.id == id));
+    if present {
+        update(|list| list.retain(|s| s.id != id));
+    }
+    present
 }
 
 /// Hands one record to every sink that wants its level, dropping the sinks that are gone. The
 /// sinks run outside the registry's lock, so a sink may add or remove sinks.
 fn deliver(rec: &LogRecord) {
-    let wanted: Vec<(u64, LogSink)> =
-        sinks().iter().filter(|s| rec.level <= s.max_level).map(|s| (s.id, Arc::clone(&s.sink))).collect();
-    let gone: Vec<u64> = wanted.into_iter().filter(|(_, sink)| !sink(rec)).map(|(id, _)| id).collect();
+    let Some(list) = SINKS.load_full() else { return };
+    let gone: Vec<u64> = list.iter().filter(|s| rec.level <= s.max_level && !(s.sink)(rec)).map(|s| s.id).collect();
     if !gone.is_empty() {
-        let mut list = sinks();
-        list.retain(|s| !gone.contains(&s.id));
-        update_wanted(&list);
+        update(|list| list.retain(|s| !gone.contains(&s.id)));
     }
 }
 
@@ -161,8 +183,8 @@ fn level_rank(level: Level) -> u8 {
     }
 }
 
-fn update_wanted(list: &[Registered]) {
-    WANTED.store(list.iter().map(|s| rank(s.max_level)).max().unwrap_or(0), Ordering::Relaxed);
+fn wanted(list: &[Registered]) -> u8 {
+    list.iter().map(|s| rank(s.max_level)).max().unwrap_or(0)
 }
 
 /// Forwards the core's HTTP events to the registered sinks.
@@ -232,6 +254,7 @@ impl Visit for Fields<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
 
     // Other tests of this process may log real requests meanwhile: only records carrying this
     // operation name are looked at.
