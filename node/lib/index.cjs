@@ -3,7 +3,7 @@
 // validation rule, retry and error decision lives in the core; this file maps names, options,
 // JSON and errors.
 
-const native = require('../native/index.cjs');
+const native = require('./addon.cjs');
 const METHODS = require('./generated/methods.cjs');
 const errors = require('./errors.cjs');
 const { ValidationError, WebhookError, fromNative } = errors;

@@ -1,10 +1,9 @@
 // The package as a runtime component: ESM and CommonJS entry points, worker_threads, exiting with
-// calls in flight, the TypeScript declarations, and the packed tarball installed elsewhere.
+// calls in flight, the TypeScript declarations. The packed packages installed elsewhere:
+// packaging.test.mjs.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
@@ -133,44 +132,4 @@ test('the TypeScript declarations type-check a usage file (tsc --noEmit)', () =>
   const tsc = path.join(PKG_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', path.join('test', 'types', 'tsconfig.json')], { cwd: PKG_ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
-});
-
-test('npm pack → install the tarball into an empty directory → run a flow from there', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'prove-sdk-pack-'));
-  try {
-    const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: PKG_ROOT, encoding: 'utf8' });
-    assert.equal(pack.status, 0, pack.stderr);
-    const [info] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')));
-    const files = info.files.map((f) => f.path);
-    for (const f of ['lib/index.cjs', 'lib/index.mjs', 'lib/index.d.ts', 'lib/generated/types.d.ts', 'lib/generated/methods.cjs', 'native/index.cjs', 'native/index.d.ts', 'package.json', 'README.md']) {
-      assert.ok(files.includes(f), `${f} is packed`);
-    }
-    assert.ok(files.some((f) => f.endsWith('.node')), 'the addon is packed');
-    assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('node_modules/')), 'no tests or dependencies packed');
-    const tarball = path.join(dir, info.filename);
-    const app = path.join(dir, 'app');
-    spawnSync('mkdir', [app]);
-    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-    const inst = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: app, encoding: 'utf8' });
-    assert.equal(inst.status, 0, inst.stderr);
-    const flow = `const { ProveClient } = require('prove-sdk');
-      (async () => {
-        const c = new ProveClient(${JSON.stringify(sb.config())});
-        const s = await c.flow.start({ flowType: 'mobile', phoneNumber: '2001001695' });
-        const v = await c.flow.validate({ correlationId: s.correlationId });
-        console.log(JSON.stringify({ validated: v.success, challenge: 'v3-challenge' in v.next }));
-      })();`;
-    const cjs = await runNode(flow, { cwd: app });
-    assert.equal(cjs.code, 0, cjs.stderr);
-    assert.deepEqual(JSON.parse(cjs.stdout), { validated: true, challenge: true });
-    const mjs = await runNode(`import('prove-sdk').then(async ({ ProveClient, ValidationError }) => {
-        const e = await new ProveClient(${JSON.stringify(sb.config())}).flow.start({ flowType: 'tablet' }).catch((x) => x);
-        console.log(e instanceof ValidationError);
-      });`, { cwd: app });
-    assert.equal(mjs.code, 0, mjs.stderr);
-    assert.equal(mjs.stdout.trim(), 'true');
-    console.log(`# tarball ${info.filename}: ${(statSync(tarball).size / 1e6).toFixed(1)} MB packed, ${(info.unpackedSize / 1e6).toFixed(1)} MB unpacked`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });
