@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project. Usage: scripts/test.sh
-# Needs: Rust (cargo), Python 3 with PyYAML, Node.js >= 20 with npm. Installs the conformance
-# suite's and the Node package's npm packages when missing.
+# Needs: Rust (cargo), Python 3 with PyYAML, Node.js >= 20 with npm, objdump. Installs the
+# conformance suite's and the Node package's npm packages when missing; the Node package check
+# installs zig and cargo-zigbuild from PyPI under target/. Lints the GitHub workflows when
+# actionlint is installed (.ci/run installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -79,11 +81,26 @@ fi
 (cd node && npm run build)
 (cd node && npm test)
 
+step "node packages as published: linux-x64-gnu addon linked against glibc 2.17 (zig), packed with the main package, installed offline, Pre-Fill flow, load errors"
+scripts/node-package-check.sh
+
 step "node Express example over HTTP"
 if [ ! -d node/examples/express/node_modules ]; then
   (cd node/examples/express && npm ci --no-audit --no-fund)
 fi
 (cd node/examples/express && npm test)
+
+step "GitHub workflows (actionlint)"
+actionlint_bin="$(command -v actionlint || true)"
+if [ -z "$actionlint_bin" ] && command -v go >/dev/null && [ -x "$(go env GOPATH)/bin/actionlint" ]; then
+  actionlint_bin="$(go env GOPATH)/bin/actionlint"
+fi
+if [ -n "$actionlint_bin" ]; then
+  "$actionlint_bin" .github/workflows/*.yml
+  echo "actionlint $("$actionlint_bin" -version | head -1): $(ls .github/workflows/*.yml | tr '\n' ' ')"
+else
+  echo "skipped: actionlint is not installed (.ci/run installs it: go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12)"
+fi
 
 step "the tests left the git tree as they found it"
 if [ "$in_git_tree" = true ]; then
