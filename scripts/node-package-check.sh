@@ -10,7 +10,7 @@
 # release; the release workflow builds release) in its own target dir, target/node-zig: zig
 # changes the C compiler and linker, which would otherwise rebuild the crates the other steps share.
 # Tools: ziglang and cargo-zigbuild from PyPI in a venv under target/node-package/tools.
-# Usage: scripts/node-package-check.sh   (needs Rust, Node.js with node/node_modules, Python 3, objdump)
+# Usage: scripts/node-package-check.sh   (needs Rust, Node.js with node/node_modules, Python 3, readelf)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,12 +48,7 @@ started=$(date +%s)
 addon="$work/addon/prove-sdk.linux-x64-gnu.node"
 echo "linux-x64-gnu addon (zig, glibc 2.17, dev profile) built in $(( $(date +%s) - started )) s: $(du -h "$addon" | cut -f1)"
 
-# The glibc floor: the highest GLIBC_x.y[.z] version among the symbols the addon imports.
-highest="$(objdump -T "$addon" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/^GLIBC_//' | sort -uV | tail -1)"
-echo "highest GLIBC symbol version the addon needs: $highest"
-if [ -z "$highest" ] || [ "$(printf '%s\n2.17\n' "$highest" | sort -V | tail -1)" != "2.17" ]; then
-  echo "the linux-x64-gnu addon needs glibc $highest, newer than the 2.17 floor" >&2
-  exit 1
-fi
+# The glibc floor: the highest GLIBC_ version among the symbol versions the addon requires.
+scripts/glibc-floor.sh 2.17 "$addon"
 
 (cd node && PROVE_SDK_ADDON="$addon" node --test test/packaging.test.mjs)

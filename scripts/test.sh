@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the project. Usage: scripts/test.sh
-# Needs: Rust (cargo), Python 3 with PyYAML, Node.js >= 20 with npm, objdump. Installs the
+# Needs: Rust (cargo), Python 3 with PyYAML, Node.js >= 20 with npm, readelf. Installs the
 # conformance suite's and the Node package's npm packages when missing; the Node package check
 # installs zig and cargo-zigbuild from PyPI under target/. Lints the GitHub workflows when
 # actionlint is installed (.ci/run installs it).
