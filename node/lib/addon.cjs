@@ -33,6 +33,7 @@ function linuxLibc() {
     if (readFileSync('/usr/bin/ldd', 'utf8').includes('musl')) return 'musl';
   } catch {}
   try {
+    if (process.report) process.report.excludeNetwork = true;
     const report = process.report && process.report.getReport();
     if (report && report.header && report.header.glibcVersionRuntime) return 'gnu';
     if (report && Array.isArray(report.sharedObjects) && report.sharedObjects.some((f) => /libc\.musl-|ld-musl-/.test(f))) return 'musl';
