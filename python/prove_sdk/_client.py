@@ -8,12 +8,15 @@ caller's spelling.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import os
 import platform
 import re
 import sys
+import threading
+import weakref
 from types import TracebackType
 from typing import (
     TYPE_CHECKING,
@@ -435,6 +438,43 @@ def _cursor_text(
     return _json_text(value), (timeout_ms, attempt_ms, retries), snake
 
 
+# ---- asynchronous calls ----
+
+_HAS_QUEUE = hasattr(_native, "CompletionQueue")
+_QUEUES: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any]" = weakref.WeakKeyDictionary()
+"""The completion queue of each event loop (``False`` for a loop without ``add_reader``)."""
+_QUEUES_LOCK = threading.Lock()
+
+
+def _queue_of(loop: asyncio.AbstractEventLoop) -> Any:
+    """The completion queue through which the native runtime settles the futures of ``loop``
+    (see ``bindings/python/src/completions.rs``), made and registered with the loop on first
+    use, and again in a forked child; ``None`` where there is none (not Unix, or a loop that
+    cannot watch a descriptor, such as Windows' proactor loop): the calls then use the native
+    awaitables instead."""
+    queue = _QUEUES.get(loop)
+    if queue is False:
+        return None
+    if queue is not None and queue.pid == os.getpid():
+        return queue
+    if not _HAS_QUEUE:
+        return None
+    with _QUEUES_LOCK:
+        queue = _QUEUES.get(loop)
+        if queue is not None and queue is not False and queue.pid == os.getpid():
+            return queue
+        # A parent's queue inherited through fork() is left as it is: its descriptor is not
+        # this process's to unregister (a loop's epoll instance is shared with the parent).
+        fresh = _native.CompletionQueue()
+        try:
+            loop.add_reader(fresh.fileno(), fresh.drain)
+        except NotImplementedError:
+            _QUEUES[loop] = False
+            return None
+        _QUEUES[loop] = fresh
+        return fresh
+
+
 class _ClientBase:
     """What both clients share: the native client, its properties, ``close()``."""
 
@@ -588,10 +628,25 @@ class AsyncProveClient(_ClientBase, AsyncGroups):
     ) -> _M:
         _logging.sync()
         p = _Prepared(name, request, fields, options)
+        loop = asyncio.get_running_loop()
+        queue = _queue_of(loop)
         try:
-            raw: str = await self._native.call_async(
-                name, p.text, p.timeout_ms, p.attempt_timeout_ms, p.retries
-            )
+            if queue is None:
+                raw: str = await self._native.call_async(
+                    name, p.text, p.timeout_ms, p.attempt_timeout_ms, p.retries
+                )
+            else:
+                # The call runs on the native runtime and settles `future` through the loop's
+                # completion queue; cancelling this task cancels the call there.
+                future = loop.create_future()
+                call = self._native.submit(
+                    queue, future, name, p.text, p.timeout_ms, p.attempt_timeout_ms, p.retries
+                )
+                try:
+                    raw = await future
+                except asyncio.CancelledError:
+                    call.cancel()
+                    raise
         except ProveError as e:
             raise _in_callers_names(e, p.info, p.snake) from None
         return p.decode(out, raw)

@@ -50,6 +50,16 @@ class NativeClient:
         attempt_timeout_ms: Optional[float] = ...,
         retries: Optional[int] = ...,
     ) -> Any: ...
+    def submit(
+        self,
+        queue: CompletionQueue,
+        future: Any,
+        method: str,
+        input: str,
+        timeout_ms: Optional[float] = ...,
+        attempt_timeout_ms: Optional[float] = ...,
+        retries: Optional[int] = ...,
+    ) -> CallHandle: ...
     def list_identities(
         self,
         input: str,
@@ -73,6 +83,17 @@ class NativeWebhookVerifier:
         max_age_ms: Optional[float] = ...,
     ) -> None: ...
     def verify(self, authorization: str, raw_body: bytes) -> _Verified: ...
+
+# Unix only (absent elsewhere): the completion queue of an event loop, and a submitted call.
+class CompletionQueue:
+    def __init__(self) -> None: ...
+    def fileno(self) -> int: ...
+    @property
+    def pid(self) -> int: ...
+    def drain(self) -> None: ...
+
+class CallHandle:
+    def cancel(self) -> None: ...
 
 class CancelOnDone:
     def __call__(self, fut: Any) -> None: ...

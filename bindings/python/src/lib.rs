@@ -12,14 +12,18 @@
 //!   what its parent's threads were doing;
 //! - synchronous calls release the GIL for their whole duration ([`Python::detach`]) and wake
 //!   every 100 ms to let Ctrl-C (a pending signal of the main thread) stop them;
-//! - asynchronous calls are asyncio awaitables on the running loop (`pyo3_async_runtimes`, no
-//!   thread per call); cancelling the awaiting task cancels the call's [`CancelToken`], which
-//!   drops the Rust future and its HTTP request;
+//! - asynchronous calls settle an asyncio future of the running loop (no thread per call): on
+//!   Unix through the loop's [`completions::CompletionQueue`], so that the runtime's threads
+//!   never wait for the GIL; elsewhere as `pyo3_async_runtimes` awaitables. Cancelling the
+//!   awaiting task cancels the call's [`CancelToken`], which drops the Rust future and its HTTP
+//!   request;
 //! - panics never cross into Python: synchronous entry points run under [`binding::guard`], and
 //!   a panicking future settles as an error.
 #![deny(missing_docs)]
 #![allow(clippy::result_large_err)]
 
+#[cfg(unix)]
+mod completions;
 mod logging;
 mod runtime;
 #[cfg(feature = "sandbox")]
@@ -350,6 +354,36 @@ impl NativeClient {
         awaitable(py, token, async move { handle.call_text(&method, &input, settings.as_ref(), Some(&cancel)).await })
     }
 
+    /// Starts `method` on the process's runtime and returns at once: when the call ends, its
+    /// outcome settles `future` (an asyncio future of the loop that owns `queue`) through
+    /// `queue`, with the response as JSON text or the package's exception. The returned handle
+    /// cancels the call.
+    #[cfg(unix)]
+    #[pyo3(signature = (queue, future, method, input, timeout_ms=None, attempt_timeout_ms=None, retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn submit(
+        &self,
+        py: Python<'_>,
+        queue: &Bound<'_, completions::CompletionQueue>,
+        future: Py<PyAny>,
+        method: String,
+        input: String,
+        timeout_ms: Option<f64>,
+        attempt_timeout_ms: Option<f64>,
+        retries: Option<u32>,
+    ) -> PyResult<completions::CallHandle> {
+        let handle = guarded(py, "client", || self.handle())?;
+        let settings = call_settings(timeout_ms, attempt_timeout_ms, retries);
+        let token = CancelToken::new();
+        let cancel = token.clone();
+        let pending = queue.get().pending(future);
+        runtime().spawn(async move {
+            let outcome = handle.call_text(&method, &input, settings.as_ref(), Some(&cancel)).await;
+            pending.settle(outcome.map_err(|e| ErrorData::from(&e)));
+        });
+        Ok(completions::CallHandle { token })
+    }
+
     /// A cursor over the pages of the identity listing; `input` holds `limit`, `showInactive`
     /// and `clientRequestId` (JSON text, all optional). `close()` stops its pages too.
     #[pyo3(signature = (input, timeout_ms=None, attempt_timeout_ms=None, retries=None))]
@@ -569,6 +603,10 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeCursor>()?;
     m.add_class::<NativeWebhookVerifier>()?;
     m.add_class::<CancelOnDone>()?;
+    #[cfg(unix)]
+    m.add_class::<completions::CompletionQueue>()?;
+    #[cfg(unix)]
+    m.add_class::<completions::CallHandle>()?;
     m.add_function(wrap_pyfunction!(setting_names, m)?)?;
     m.add_function(wrap_pyfunction!(check_setting_name, m)?)?;
     m.add_function(wrap_pyfunction!(methods, m)?)?;
