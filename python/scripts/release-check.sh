@@ -2,8 +2,10 @@
 # Builds the release wheel as it would be published and checks it: abi3 and manylinux2014 tag,
 # no glibc symbol newer than 2.17 in the native module, and a flow run against the built-in
 # sandbox after installing the wheel into fresh virtual environments of the oldest and newest
-# Python on the machine (3.9 and 3.13 from ~/.pyenv/versions by default).
-# Usage: python/scripts/release-check.sh   (a few minutes: a release build with zig as linker)
+# Python on the machine (3.9 and 3.13 from ~/.pyenv/versions by default). Then installs from
+# source into fresh environments, with a flow run each: `pip install ./python` (PEP 517 through
+# the maturin backend, from the checkout) and `pip install` of the sdist `maturin sdist` makes.
+# Usage: python/scripts/release-check.sh   (10-20 minutes on 2 cores: three release builds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -42,11 +44,10 @@ print("highest GLIBC symbol version:", ".".join(map(str, versions[-1])))
 sys.exit(0 if versions[-1] <= (2, 17) else 1)
 PY
 
-for py in "$oldest" "$newest"; do
-  env="$work/env-$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-  "$py" -m venv "$env"
-  "$env/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel"
-  (cd "$work" && "$env/bin/python" - <<'PY'
+# A Pre-Fill flow (sync) and an async call against the built-in sandbox, run by the Python of
+# the environment $1 from outside the checkout (so `prove_sdk` is the installed package).
+flow() {
+  (cd "$work" && "$1/bin/python" - "$2" <<'PY'
 import asyncio, sys
 from prove_sdk.testing import Sandbox
 with Sandbox() as sandbox:
@@ -58,8 +59,32 @@ with Sandbox() as sandbox:
                                 individual={"firstName": c.individual.first_name, "lastName": c.individual.last_name})
     assert done.success
     assert asyncio.run(sandbox.async_client().domain.id())
-print("Python %d.%d: the Pre-Fill flow ran from the installed wheel" % sys.version_info[:2])
+print("Python %d.%d: the Pre-Fill flow ran from %s" % (sys.version_info[:2] + (sys.argv[1],)))
 PY
   )
+}
+
+for py in "$oldest" "$newest"; do
+  env="$work/env-$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  "$py" -m venv "$env"
+  "$env/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel"
+  flow "$env" "the installed wheel"
 done
-echo "release wheel checks passed"
+
+# From source, as a user with a checkout (and Rust) would install it: pip runs the maturin
+# backend (fetched by pip, as pyproject.toml's build-system says) on python/, whose Cargo
+# workspace is the repository's. The shared target dir saves compiling the dependencies again.
+export CARGO_TARGET_DIR="$target_dir"
+"$newest" -m venv "$work/env-source"
+"$work/env-source/bin/python" -m pip install --quiet --disable-pip-version-check ./python
+flow "$work/env-source" "pip install ./python"
+
+# From the sdist: maturin packs the workspace crates the module needs; pip builds it in a
+# temporary directory, away from the checkout.
+(cd python && "$work/tools/bin/maturin" sdist --out "$work/sdist" 2>/dev/null)
+sdist="$(ls "$work"/sdist/prove_sdk-*.tar.gz)"
+echo "sdist: $(basename "$sdist")"
+"$oldest" -m venv "$work/env-sdist"
+"$work/env-sdist/bin/python" -m pip install --quiet --disable-pip-version-check "$sdist"
+flow "$work/env-sdist" "the sdist"
+echo "release wheel and source install checks passed"
