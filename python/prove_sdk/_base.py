@@ -22,7 +22,7 @@ from typing import (
 )
 
 from ._generated.models import BatchGetIdentitiesResponse, GetBatchIdentityItem, ListIdentities
-from ._model import Model
+from ._model import Model, _from_owned_json
 
 __all__ = [
     "CallOptions",
@@ -161,7 +161,7 @@ def _listing_fields(
 
 
 def _page(text: str) -> BatchGetIdentitiesResponse:
-    return BatchGetIdentitiesResponse.from_dict(json.loads(text))
+    return _from_owned_json(BatchGetIdentitiesResponse, json.loads(text))
 
 
 _ListRequest = Union[ListIdentities, Mapping[str, Any], None]

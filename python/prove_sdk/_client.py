@@ -8,7 +8,6 @@ caller's spelling.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 import os
@@ -38,9 +37,11 @@ from ._base import CallOptions, NativeCursor
 from ._generated.clients import AsyncGroups, SyncGroups
 from ._generated.errors import DecodeError, ProveError, ValidationError
 from ._generated.methods import METHODS_BY_NAME, MethodInfo
-from ._model import Field, Model, _encode, fields
+from ._model import Field, Model, _encode, _from_owned_json, fields
 
 if TYPE_CHECKING:
+    import asyncio
+
     from typing_extensions import Unpack
 
 __all__ = ["ProveClient", "AsyncProveClient", "ClientSettings", "FromEnvSettings", "RetrySettings"]
@@ -274,7 +275,8 @@ def _request_value(info: MethodInfo, request: Any, kwargs: Mapping[str, Any]) ->
             if f is None:
                 raise TypeError(f"{where} got an unexpected keyword argument {key!r}")
             if value is not None:
-                body[f.wire] = _encode(f.parsed, value)
+                # Serialised to JSON text at once: converted, not copied.
+                body[f.wire] = _encode(f.parsed, value, copy_values=False)
         return body, True
     if request is None:
         return None, True
@@ -414,7 +416,7 @@ class _Prepared:
 
     def decode(self, out: Type[_M], raw: str) -> _M:
         try:
-            return out.from_dict(json.loads(raw))
+            return _from_owned_json(out, json.loads(raw))
         except (TypeError, ValueError) as e:
             raise DecodeError(
                 f"the response of {self.info.name} does not fit {out.__name__}: {e}",
@@ -626,6 +628,9 @@ class AsyncProveClient(_ClientBase, AsyncGroups):
         fields: Mapping[str, Any],
         options: Optional[CallOptions],
     ) -> _M:
+        # Imported here, not at the top: importing asyncio costs a synchronous user tens of ms.
+        import asyncio
+
         _logging.sync()
         p = _Prepared(name, request, fields, options)
         loop = asyncio.get_running_loop()

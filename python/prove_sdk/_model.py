@@ -110,6 +110,13 @@ def _parse(expr: str) -> _Type:
     raise ValueError(f"unknown type expression {expr!r}")
 
 
+_PLAIN: Dict[_Type, type] = {
+    ("scalar", "string"): str,
+    ("scalar", "boolean"): bool,
+    ("scalar", "integer"): int,
+}
+
+
 class _Required:
     def __repr__(self) -> str:
         return "<required>"
@@ -121,7 +128,7 @@ _REQUIRED: Any = _Required()
 class Field:
     """One entry of a model's field table."""
 
-    __slots__ = ("name", "wire", "type", "required", "sensitive", "parsed", "module")
+    __slots__ = ("name", "wire", "type", "required", "sensitive", "parsed", "module", "plain")
 
     name: str
     """The attribute (snake_case) name; set when the class is created."""
@@ -136,6 +143,9 @@ class Field:
     """The parsed type expression."""
     module: str
     """The module of the class that declares the field (where ``ref:`` names are looked up)."""
+    plain: Optional[Type[Any]]
+    """The exact Python type (``str``, ``bool``, ``int``) of a scalar or enum value that decodes
+    to itself, for a fast path; ``None`` for other types."""
 
     def __init__(self, wire: str, type: str, required: bool, sensitive: bool) -> None:
         self.name = ""
@@ -145,6 +155,7 @@ class Field:
         self.sensitive = sensitive
         self.parsed = _parse(type)
         self.module = ""
+        self.plain = _PLAIN.get(self.parsed) or (str if self.parsed[0] == "enum" else None)
 
     def __repr__(self) -> str:
         flags = "".join(
@@ -175,15 +186,18 @@ def _as_array(value: object) -> Optional[Sequence[Any]]:
 
 def _as_object(value: object) -> Optional[Mapping[Any, Any]]:
     entries = cast("Mapping[Any, Any]", value)
-    return entries if isinstance(value, Mapping) else None
+    # A dict (what JSON gives) is told apart without the slower abstract-class check.
+    return entries if type(value) is dict or isinstance(value, Mapping) else None
 
 
-def _decode(t: _Type, module: str, value: Any, path: str) -> Any:
-    """A value read from JSON, checked against its type; nested models are built."""
+def _decode(t: _Type, module: str, value: Any, path: str, own: bool = False) -> Any:
+    """A value read from JSON, checked against its type; nested models are built. With ``own``
+    the value is the caller's to give away (JSON just parsed), so free-form values are kept as
+    they are instead of copied."""
     kind, arg = t
     if kind == "scalar":
         if arg == "object":
-            return copy.deepcopy(value)
+            return value if own else copy.deepcopy(value)
         if arg == "string":
             ok = isinstance(value, str)
         elif arg == "boolean":
@@ -202,14 +216,14 @@ def _decode(t: _Type, module: str, value: Any, path: str) -> Any:
             raise TypeError(f"{path}: expected a string ({arg}), got {type(value).__name__}")
         return value
     if kind == "ref":
-        return _decode_object(_model_class(module, arg), value, path)
+        return _decode_object(_model_class(module, arg), value, path, own)
     if kind == "union":
-        return _decode_union(arg, module, value, path)
+        return _decode_union(arg, module, value, path, own)
     if kind == "array":
         items = _as_array(value)
         if items is None:
             raise TypeError(f"{path}: expected an array, got {type(value).__name__}")
-        return [_decode(arg, module, item, f"{path}[{i}]") for i, item in enumerate(items)]
+        return [_decode(arg, module, item, f"{path}[{i}]", own) for i, item in enumerate(items)]
     entries = _as_object(value)
     if entries is None:
         raise TypeError(f"{path}: expected an object (map), got {type(value).__name__}")
@@ -218,11 +232,13 @@ def _decode(t: _Type, module: str, value: Any, path: str) -> Any:
         if not isinstance(key, str):
             raise TypeError(f"{path}: map keys must be strings")
         # Keys of maps are data, so they are left out of messages.
-        out[key] = _decode(arg, module, item, f"{path}[...]")
+        out[key] = _decode(arg, module, item, f"{path}[...]", own)
     return out
 
 
-def _decode_union(alternatives: Tuple[_Type, ...], module: str, value: Any, path: str) -> Any:
+def _decode_union(
+    alternatives: Tuple[_Type, ...], module: str, value: Any, path: str, own: bool = False
+) -> Any:
     """The value as the alternative it fits best: of those it decodes as, the one that leaves
     the fewest keys unknown (the first on a tie)."""
     best: Any = None
@@ -230,7 +246,7 @@ def _decode_union(alternatives: Tuple[_Type, ...], module: str, value: Any, path
     problems: List[str] = []
     for alternative in alternatives:
         try:
-            decoded = _decode(alternative, module, value, path)
+            decoded = _decode(alternative, module, value, path, own)
         except (TypeError, ValueError) as e:
             problems.append(str(e))
             continue
@@ -242,18 +258,22 @@ def _decode_union(alternatives: Tuple[_Type, ...], module: str, value: Any, path
     return best
 
 
-def _encode(t: _Type, value: Any) -> Any:
-    """The JSON form of a field value (models become dicts with wire names)."""
+def _encode(t: _Type, value: Any, copy_values: bool = True) -> Any:
+    """The JSON form of a field value (models become dicts with wire names). Without
+    ``copy_values`` (a request about to be serialised) other values are not copied."""
+    cls = type(value)
+    if cls is str or cls is int or cls is bool or cls is float or value is None:
+        return value  # immutable: nothing to copy
     kind, arg = t
     if isinstance(value, Model):
         return value.to_dict()
     items = _as_array(value) if kind == "array" else None
     if items is not None:
-        return [_encode(arg, item) for item in items]
+        return [_encode(arg, item, copy_values) for item in items]
     entries = _as_object(value) if kind == "map" else None
     if entries is not None:
-        return {key: _encode(arg, item) for key, item in entries.items()}
-    return copy.deepcopy(value)
+        return {key: _encode(arg, item, copy_values) for key, item in entries.items()}
+    return copy.deepcopy(value) if copy_values else value
 
 
 def _model_class(module: str, name: str) -> Type[Model]:
@@ -264,14 +284,18 @@ def _model_class(module: str, name: str) -> Type[Model]:
 
 
 class _Table:
-    """The field table of one model class, by attribute and by wire name."""
+    """The field table of one model class, by attribute and by wire name, and what decoding
+    needs at hand: a plain dict by wire name, the required fields, every attribute unset."""
 
-    __slots__ = ("fields", "by_name", "by_wire")
+    __slots__ = ("fields", "by_name", "by_wire", "wire", "required", "unset")
 
     def __init__(self, fields: Tuple[Field, ...]) -> None:
         self.fields = fields
+        self.wire: Dict[str, Field] = {f.wire: f for f in fields}
         self.by_name: Mapping[str, Field] = MappingProxyType({f.name: f for f in fields})
-        self.by_wire: Mapping[str, Field] = MappingProxyType({f.wire: f for f in fields})
+        self.by_wire: Mapping[str, Field] = MappingProxyType(self.wire)
+        self.required = tuple(f for f in fields if f.required)
+        self.unset: Dict[str, Any] = {f.name: None for f in fields}
 
 
 _TABLES: Dict[type, _Table] = {}
@@ -390,25 +414,35 @@ class Model:
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
-def _decode_object(cls: Type[_M], data: object, path: str) -> _M:
-    """The model ``cls`` of a JSON object (see :meth:`Model.from_dict`)."""
+def _from_owned_json(cls: Type[_M], data: object) -> _M:
+    """:meth:`Model.from_dict` of JSON the caller has just parsed and gives away: free-form
+    values and unknown keys are kept as they are instead of copied."""
+    return _decode_object(cls, data, cls.__name__, own=True)
+
+
+def _decode_object(cls: Type[_M], data: object, path: str, own: bool = False) -> _M:
+    """The model ``cls`` of a JSON object (see :meth:`Model.from_dict`); ``own`` as for
+    :func:`_decode`."""
     entries = _as_object(data)
     if entries is None:
         raise TypeError(f"{path}: expected an object, got {type(data).__name__}")
     table = _table(cls)
-    obj = cls.__new__(cls)
-    values: Dict[str, Any] = {f.name: None for f in table.fields}
+    by_wire = table.wire
+    values = table.unset.copy()
     unknown: Dict[str, Any] = {}
     for key, value in entries.items():
-        f = table.by_wire.get(key) if isinstance(key, str) else None
+        f = by_wire.get(key) if type(key) is str else None
         if f is None:
-            unknown[str(key)] = copy.deepcopy(value)
+            unknown[str(key)] = value if own else copy.deepcopy(value)
         elif value is not None:
-            values[f.name] = _decode(f.parsed, f.module, value, f"{path}.{f.wire}")
-    missing = [f.wire for f in table.fields if f.required and values[f.name] is None]
+            if type(value) is f.plain:
+                values[f.name] = value  # a str, bool or int where one is expected: as it is
+            else:
+                values[f.name] = _decode(f.parsed, f.module, value, f"{path}.{f.wire}", own)
+    missing = [f.wire for f in table.required if values[f.name] is None]
     if missing:
         raise ValueError(f"{path}: missing required field(s): {', '.join(missing)}")
-    for name, value in values.items():
-        setattr(obj, name, value)
-    obj.__dict__["_unknown"] = unknown
+    obj = cls.__new__(cls)
+    values["_unknown"] = unknown
+    obj.__dict__.update(values)
     return obj
