@@ -66,6 +66,12 @@ cargo run -q --locked -p prove-typegen -- check
 python3 -B python/tests/test_generated.py
 
 step "python package: native module (debug) in a fresh venv under target/, pytest, mypy --strict"
+# The module must survive os.fork(): tokio's parking_lot feature parks threads in one process-wide
+# table that a fork can leave locked or half-rehashed in the child, so it must not be built in.
+if cargo tree -p prove-python --locked -e features -i tokio | grep -q 'tokio feature "parking_lot"'; then
+  echo "prove-python builds tokio with parking_lot (not fork-safe); see sandbox/Cargo.toml" >&2
+  exit 1
+fi
 python/scripts/test.sh
 
 step "kotlin and swift (bindings/uniffi): sources generated from the library (Swift drift-checked), mvn test, the jar in a fresh project"
