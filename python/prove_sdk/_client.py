@@ -644,9 +644,12 @@ class AsyncProveClient(_ClientBase, AsyncGroups):
                 # The call runs on the native runtime and settles `future` through the loop's
                 # completion queue; cancelling this task cancels the call there.
                 future = loop.create_future()
-                call = self._native.submit(
+                call, first = self._native.submit(
                     queue, future, name, p.text, p.timeout_ms, p.attempt_timeout_ms, p.retries
                 )
+                if first:
+                    # The calls submitted until then start together (one wake of the runtime).
+                    loop.call_soon(queue.flush)
                 try:
                     raw = await future
                 except asyncio.CancelledError:

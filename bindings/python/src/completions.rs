@@ -11,11 +11,19 @@
 //! around it, cost more than the HTTP request itself), completions arriving together share one
 //! wake-up of the loop, and no `call_soon_threadsafe` or done-callback runs per call.
 //!
+//! Starting works the same way in the other direction: calls submitted during one pass of the
+//! event loop are held by the queue and started together by [`CompletionQueue::flush`], which
+//! the package schedules with `loop.call_soon` when the first of them arrives. Waking a runtime
+//! thread for every call would cost a futex wake each, and, on a busy machine, the loop's thread
+//! its CPU: the woken thread often takes it over on the spot.
+//!
 //! Unix only (the loop must support `add_reader`); elsewhere the package uses
 //! [`crate::NativeClient::call_async`].
+use std::future::Future;
 use std::io::{ErrorKind as IoErrorKind, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use prove_core::binding::{CancelToken, ErrorData};
@@ -54,18 +62,32 @@ impl Inner {
     }
 }
 
+/// A submitted call not started yet.
+pub type Job = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+
 /// The completion queue of one asyncio event loop (see the module's documentation).
 #[pyclass(frozen, module = "prove_sdk._native")]
 pub struct CompletionQueue {
     inner: Arc<Inner>,
     reader: UnixStream,
     pid: u32,
+    /// Calls submitted since the last [`CompletionQueue::flush`] (only the loop's thread touches
+    /// them, so the lock is never contended).
+    jobs: Mutex<Vec<Job>>,
 }
 
 impl CompletionQueue {
     /// A handle for a call that settles `future` on this queue.
     pub fn pending(&self, future: Py<PyAny>) -> Pending {
         Pending { inner: Arc::clone(&self.inner), future: Some(future) }
+    }
+
+    /// Holds `job` until the next flush; returns whether it is the first since the last one (the
+    /// caller then schedules a flush).
+    pub fn hold(&self, job: Job) -> bool {
+        let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        jobs.push(job);
+        jobs.len() == 1
     }
 }
 
@@ -80,6 +102,7 @@ impl CompletionQueue {
             inner: Arc::new(Inner { done: Mutex::new(Vec::new()), writer }),
             reader,
             pid: std::process::id(),
+            jobs: Mutex::new(Vec::new()),
         })
     }
 
@@ -92,6 +115,28 @@ impl CompletionQueue {
     #[getter]
     fn pid(&self) -> u32 {
         self.pid
+    }
+
+    /// Starts the calls submitted since the last flush on the process's runtime, waking one of
+    /// its threads once for all of them.
+    fn flush(&self) {
+        let jobs = std::mem::take(&mut *self.jobs.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut jobs = jobs.into_iter();
+        match (jobs.next(), jobs.len()) {
+            (None, _) => {}
+            (Some(one), 0) => {
+                crate::runtime::runtime().spawn(one);
+            }
+            (Some(first), _) => {
+                // Spawned from a runtime thread, the others go to its local queue: no more wakes.
+                crate::runtime::runtime().spawn(async move {
+                    for job in jobs {
+                        tokio::spawn(job);
+                    }
+                    first.await;
+                });
+            }
+        }
     }
 
     /// Settles the futures of every call finished so far (run by the event loop when the

@@ -354,10 +354,11 @@ impl NativeClient {
         awaitable(py, token, async move { handle.call_text(&method, &input, settings.as_ref(), Some(&cancel)).await })
     }
 
-    /// Starts `method` on the process's runtime and returns at once: when the call ends, its
-    /// outcome settles `future` (an asyncio future of the loop that owns `queue`) through
-    /// `queue`, with the response as JSON text or the package's exception. The returned handle
-    /// cancels the call.
+    /// Submits `method` and returns at once: the call starts at the next `queue.flush()`, and
+    /// when it ends its outcome settles `future` (an asyncio future of the loop that owns
+    /// `queue`) through `queue`, with the response as JSON text or the package's exception.
+    /// Returns a handle that cancels the call, and whether the caller must schedule
+    /// `queue.flush()` (this is the first call held since the last flush).
     #[cfg(unix)]
     #[pyo3(signature = (queue, future, method, input, timeout_ms=None, attempt_timeout_ms=None, retries=None))]
     #[allow(clippy::too_many_arguments)]
@@ -371,17 +372,18 @@ impl NativeClient {
         timeout_ms: Option<f64>,
         attempt_timeout_ms: Option<f64>,
         retries: Option<u32>,
-    ) -> PyResult<completions::CallHandle> {
+    ) -> PyResult<(completions::CallHandle, bool)> {
         let handle = guarded(py, "client", || self.handle())?;
         let settings = call_settings(timeout_ms, attempt_timeout_ms, retries);
         let token = CancelToken::new();
         let cancel = token.clone();
-        let pending = queue.get().pending(future);
-        runtime().spawn(async move {
+        let queue = queue.get();
+        let pending = queue.pending(future);
+        let first = queue.hold(Box::pin(async move {
             let outcome = handle.call_text(&method, &input, settings.as_ref(), Some(&cancel)).await;
             pending.settle(outcome.map_err(|e| ErrorData::from(&e)));
-        });
-        Ok(completions::CallHandle { token })
+        }));
+        Ok((completions::CallHandle { token }, first))
     }
 
     /// A cursor over the pages of the identity listing; `input` holds `limit`, `showInactive`
