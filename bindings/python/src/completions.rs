@@ -37,9 +37,12 @@ struct Done {
     outcome: Result<String, ErrorData>,
 }
 
-/// The shared part of a queue: what runtime threads push to.
+/// The shared part of a queue: what runtime threads push to. It holds both ends of the socket,
+/// so a call finishing after its loop is gone never writes to a closed peer (no `EPIPE`, no
+/// `SIGPIPE` in a host that does not ignore it).
 pub struct Inner {
     done: Mutex<Vec<Done>>,
+    reader: UnixStream,
     writer: UnixStream,
 }
 
@@ -69,7 +72,6 @@ pub type Job = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 #[pyclass(frozen, module = "prove_sdk._native")]
 pub struct CompletionQueue {
     inner: Arc<Inner>,
-    reader: UnixStream,
     pid: u32,
     /// Calls submitted since the last [`CompletionQueue::flush`] (only the loop's thread touches
     /// them, so the lock is never contended).
@@ -99,8 +101,7 @@ impl CompletionQueue {
         reader.set_nonblocking(true)?;
         writer.set_nonblocking(true)?;
         Ok(CompletionQueue {
-            inner: Arc::new(Inner { done: Mutex::new(Vec::new()), writer }),
-            reader,
+            inner: Arc::new(Inner { done: Mutex::new(Vec::new()), reader, writer }),
             pid: std::process::id(),
             jobs: Mutex::new(Vec::new()),
         })
@@ -108,7 +109,7 @@ impl CompletionQueue {
 
     /// The descriptor the event loop watches for reading.
     fn fileno(&self) -> i32 {
-        self.reader.as_raw_fd()
+        self.inner.reader.as_raw_fd()
     }
 
     /// The process that made this queue (a forked child makes its own).
@@ -146,7 +147,7 @@ impl CompletionQueue {
         // the queue empty, writes a byte, and is either taken now or on the next wake-up.
         let mut buf = [0u8; 64];
         loop {
-            match (&self.reader).read(&mut buf) {
+            match (&self.inner.reader).read(&mut buf) {
                 Ok(n) if n == buf.len() => continue,
                 Err(e) if e.kind() == IoErrorKind::Interrupted => continue,
                 _ => break,
