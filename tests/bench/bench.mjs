@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { MAX_IN_FLIGHT, makeClients, median, quantile, sdkDir, startSandbox } from './common.mjs';
+import { MAX_IN_FLIGHT, makeClients, median, quantile, runWindow, sdkDir, startSandbox } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NAMES = ['prove-sdk', 'official', 'fetch', 'http'];
@@ -34,36 +34,6 @@ function options() {
     else throw new Error(`unknown option ${k}`);
   }
   return o;
-}
-
-const gc = globalThis.gc ?? (() => {});
-
-/** Runs `client.flow` on `concurrency` workers for `seconds`; returns calls, time, CPU and latencies. */
-async function window(client, concurrency, seconds, lat) {
-  gc();
-  let calls = 0;
-  let errors = 0;
-  let firstError;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const deadline = t0 + seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      try {
-        await client.flow(lat);
-        calls += 4;
-      } catch (e) {
-        errors += 1;
-        firstError ??= e;
-        if (errors > 10) return;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  if (firstError) console.error(`  ${client.name}: ${errors} failed flows, first: ${firstError.message}`);
-  return { calls, ms, cpuUs: cpu.user + cpu.system, errors };
 }
 
 /** Token requests made by `n` concurrent first calls of a fresh client (cold token cache). */
@@ -103,8 +73,8 @@ async function main() {
   const clients = await makeClients(sb.baseUrl);
   console.log('warming up...');
   for (const c of clients) {
-    await window(c, 64, 1, null);
-    await window(c, 1, 0.5, null);
+    await runWindow(c, 64, 1, null);
+    await runWindow(c, 1, 0.5, null);
   }
 
   const results = {};
@@ -114,7 +84,7 @@ async function main() {
     for (let r = 0; r < o.rounds; r++) {
       for (const c of rotate(clients, r)) {
         const a = acc[c.name];
-        const w = await window(c, conc, o.seconds, a.lat);
+        const w = await runWindow(c, conc, o.seconds, a.lat);
         a.calls += w.calls;
         a.ms += w.ms;
         a.cpuUs += w.cpuUs;

@@ -23,16 +23,19 @@ export function sdkDir() {
   return process.env.PROVE_SDK_DIR ? path.resolve(process.env.PROVE_SDK_DIR) : RELEASE_PKG;
 }
 
-/** Loads prove-sdk (CommonJS entry) from sdkDir(). */
-export function loadProveSdk() {
-  return createRequire(import.meta.url)(path.join(sdkDir(), 'lib', 'index.cjs'));
+/** Loads prove-sdk (CommonJS entry) from the package at `dir` (default sdkDir()). */
+export function loadProveSdk(dir = sdkDir()) {
+  return createRequire(import.meta.url)(path.join(dir, 'lib', 'index.cjs'));
 }
 
-/** The release sandbox binary: PROVE_SANDBOX_BIN, else target/release/prove-sandbox (built when missing). */
+/**
+ * The release sandbox binary: PROVE_SANDBOX_BIN, else target/release/prove-sandbox, or
+ * target/$CARGO_BUILD_TARGET/release/prove-sandbox when that is set (built when missing).
+ */
 export function sandboxBinary() {
   if (process.env.PROVE_SANDBOX_BIN) return process.env.PROVE_SANDBOX_BIN;
   const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(REPO_ROOT, process.env.CARGO_TARGET_DIR) : path.join(REPO_ROOT, 'target');
-  const bin = path.join(targetDir, 'release', 'prove-sandbox');
+  const bin = path.join(targetDir, process.env.CARGO_BUILD_TARGET ?? '', 'release', 'prove-sandbox');
   if (!existsSync(bin)) {
     const r = spawnSync('cargo', ['build', '--release', '-p', 'prove-sandbox'], { cwd: REPO_ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('cargo build --release -p prove-sandbox failed');
@@ -81,6 +84,32 @@ export async function startSandbox(args = []) {
 export const MAX_IN_FLIGHT = 64;
 
 /**
+ * A prove-sdk client (as in makeClients) from the package at `dir` (default sdkDir()), named `name`:
+ * the compare script builds one per build of the package, side by side in one process.
+ */
+export function proveSdkClient(baseUrl, dir = sdkDir(), name = 'prove-sdk') {
+  const { ProveClient } = loadProveSdk(dir);
+  const c = new ProveClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl });
+  return {
+    name,
+    start: () => c.flow.start({ flowType: 'mobile', phoneNumber: MILO.phoneNumber }),
+    async flow(lat) {
+      let t = performance.now();
+      const s = await c.flow.start({ flowType: 'mobile', phoneNumber: MILO.phoneNumber });
+      t = lap(lat, t);
+      const v = await c.flow.validate({ correlationId: s.correlationId });
+      t = lap(lat, t);
+      if (!v.success) throw new Error('validate failed');
+      const ch = await c.flow.challenge({ correlationId: s.correlationId, dob: MILO.dob });
+      t = lap(lat, t);
+      const done = await c.flow.complete({ correlationId: s.correlationId, individual: ch.individual });
+      lap(lat, t);
+      if (!done.success) throw new Error('complete failed');
+    },
+  };
+}
+
+/**
  * The four clients under test, each as { name, start(), flow() }: `start` makes one `/v3/start`
  * call, `flow` runs Pre-Fill start → validate → challenge → complete for Milo (4 calls). Each
  * checks the answers it needs, so a failing client cannot look fast. `only` restricts the list to
@@ -90,27 +119,7 @@ export async function makeClients(baseUrl, only) {
   const clients = [];
   const want = (n) => !only || only.includes(n);
 
-  if (want('prove-sdk')) {
-    const { ProveClient } = loadProveSdk();
-    const c = new ProveClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl });
-    clients.push({
-      name: 'prove-sdk',
-      start: () => c.flow.start({ flowType: 'mobile', phoneNumber: MILO.phoneNumber }),
-      async flow(lat) {
-        let t = performance.now();
-        const s = await c.flow.start({ flowType: 'mobile', phoneNumber: MILO.phoneNumber });
-        t = lap(lat, t);
-        const v = await c.flow.validate({ correlationId: s.correlationId });
-        t = lap(lat, t);
-        if (!v.success) throw new Error('validate failed');
-        const ch = await c.flow.challenge({ correlationId: s.correlationId, dob: MILO.dob });
-        t = lap(lat, t);
-        const done = await c.flow.complete({ correlationId: s.correlationId, individual: ch.individual });
-        lap(lat, t);
-        if (!done.success) throw new Error('complete failed');
-      },
-    });
-  }
+  if (want('prove-sdk')) clients.push(proveSdkClient(baseUrl));
 
   if (want('official')) {
     const { Proveapi } = await import('@prove-identity/prove-api');
@@ -259,6 +268,37 @@ export function httpPoster(http, agent, baseUrl) {
       req.on('error', reject);
       req.end(body);
     });
+}
+
+/**
+ * Runs `client.flow` on `concurrency` workers for `seconds` after a GC (when exposed); returns calls,
+ * wall ms, this process's CPU µs and failed flows, and pushes each call's latency (ms) into `lat`.
+ */
+export async function runWindow(client, concurrency, seconds, lat) {
+  globalThis.gc?.();
+  let calls = 0;
+  let errors = 0;
+  let firstError;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      try {
+        await client.flow(lat);
+        calls += 4;
+      } catch (e) {
+        errors += 1;
+        firstError ??= e;
+        if (errors > 10) return;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  if (firstError) console.error(`  ${client.name}: ${errors} failed flows, first: ${firstError.message}`);
+  return { calls, ms, cpuUs: cpu.user + cpu.system, errors };
 }
 
 function lap(lat, t) {
